@@ -1,0 +1,21 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+{
+    "name": "After-Sales Follow-up",
+    "summary": "Customer files, follow-up calls within 3 days of handover, "
+               "phone register, cases answered the same day, campaigns, letters",
+    "version": "11.0.1.0.0",
+    "category": "Sales",
+    "website": "https://github.com/aftersales-suite/aftersales",
+    "author": "After-sales suite contributors",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["sale_management", "stock", "mail"],
+    "data": [
+        "security/aftersales_security.xml",
+        "security/ir.model.access.csv",
+        "views/aftersales_menus.xml",
+    ],
+    "demo": [],
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# One script behind the Makefile: set-up of the virtual environment, PostgreSQL, the
+# databases, and the run / test / bench commands. Every step is skipped when its inputs did
+# not change, so the second run of a command starts at once.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=${AFTERSALES_VENV:-$ROOT/.venv}
+PY=$VENV/bin/python
+DB=${AFTERSALES_DB:-aftersales}
+TEST_DB=${AFTERSALES_TEST_DB:-${DB}_test}
+PORT=${AFTERSALES_PORT:-8069}
+ADDONS="aftersales_followup,aftersales_warranty,aftersales_parts"
+APT_PACKAGES="chromium chromium-driver wkhtmltopdf fonts-noto-cjk"
+
+die() { echo "error: $*" >&2; exit 1; }
+say() { echo "==> $*"; }
+
+python_ok() {
+    local py=${PYTHON:-python3.11}
+    command -v "$py" >/dev/null 2>&1 || py=python3
+    command -v "$py" >/dev/null 2>&1 || die "Python 3.11 is required (apt-get install python3.11 python3.11-venv)."
+    local ver
+    ver=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    [ "$ver" = "3.11" ] || die "Python 3.11 is required, found Python $ver at $(command -v "$py") (set PYTHON=/path/to/python3.11)."
+    echo "$py"
+}
+
+stamp_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+apt_deps() {
+    local missing=()
+    for p in $APT_PACKAGES; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        echo "warning: missing Debian packages (browser test and PDF reports need them): sudo apt-get install ${missing[*]}" >&2
+        return 0
+    fi
+    say "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+pip_install() {
+    local log
+    log=$(mktemp)
+    if ! "$PY" -m pip install -q --disable-pip-version-check "$@" >"$log" 2>&1; then
+        grep -v "^WARNING: Location" "$log" >&2
+        rm -f "$log"
+        die "pip install $* failed (see above)."
+    fi
+    rm -f "$log"
+}
+
+venv() {
+    local py stamp
+    py=$(python_ok)
+    apt_deps
+    stamp=$(stamp_of "$ROOT/requirements/odoo.txt" "$ROOT/requirements/python.txt" \
+        "$ROOT/requirements/package.json" "$ROOT/requirements/package-lock.json")
+    if [ -f "$VENV/.stamp" ] && [ "$(cat "$VENV/.stamp")" = "$stamp" ]; then
+        return 0
+    fi
+    say "creating the virtual environment in $VENV"
+    [ -x "$PY" ] || "$py" -m venv "$VENV"
+    pip_install --no-deps -r "$ROOT/requirements/odoo.txt"
+    pip_install -r "$ROOT/requirements/python.txt"
+    # The compatibility layer must be active before anything imports odoo, in every
+    # process started from this environment: a .pth line runs at interpreter start-up.
+    local site
+    site=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    # AFTERSALES_NO_PY311_COMPAT=1 turns it off: the tests use it to show each patch is needed.
+    echo "import os, sys; sys.path.insert(0, '$ROOT/tools'); 'AFTERSALES_NO_PY311_COMPAT' in os.environ or __import__('odoo_py311')" \
+        > "$site/aftersales_odoo_py311.pth"
+    say "installing lessc (npm less@3.0.4) into $VENV/node"
+    mkdir -p "$VENV/node"
+    cp "$ROOT/requirements/package.json" "$ROOT/requirements/package-lock.json" "$VENV/node/"
+    (cd "$VENV/node" && npm ci --silent --no-audit --no-fund >/dev/null)
+    echo "$stamp" > "$VENV/.stamp"
+}
+
+# --- PostgreSQL ------------------------------------------------------------------------
+pg_local() { [ -z "${PGHOST:-}" ] || [ "${PGHOST}" = localhost ] || [ "${PGHOST}" = 127.0.0.1 ] || [ "${PGHOST#/}" != "$PGHOST" ]; }
+
+pg() {
+    if ! pg_local; then
+        psql -d postgres -tAc 'select 1' >/dev/null 2>&1 || die "cannot connect to PostgreSQL at PGHOST=$PGHOST."
+        return 0
+    fi
+    command -v pg_lsclusters >/dev/null 2>&1 || die "PostgreSQL is not installed: apt-get install postgresql (version 15)."
+    local line
+    line=$(pg_lsclusters -h | head -n 1)
+    [ -n "$line" ] || die "PostgreSQL is installed but has no cluster: pg_createcluster 15 main --start."
+    # shellcheck disable=SC2086
+    set -- $line
+    if [ "$4" != online ]; then
+        say "starting PostgreSQL cluster $1/$2"
+        pg_ctlcluster "$1" "$2" start || die "could not start PostgreSQL cluster $1/$2 (see /var/log/postgresql/)."
+    fi
+    export PGPORT=${PGPORT:-$3}
+    local role=${PGUSER:-$(id -un)}
+    if ! psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then
+        [ "$(id -u)" = 0 ] || die "PostgreSQL role '$role' is missing: sudo -u postgres createuser --createdb $role"
+        say "creating PostgreSQL role $role"
+        runuser -u postgres -- psql -p "$PGPORT" -q -c "CREATE ROLE \"$role\" LOGIN CREATEDB" \
+            || die "could not create PostgreSQL role $role."
+        if [ -n "${PGPASSWORD:-}" ]; then
+            runuser -u postgres -- psql -p "$PGPORT" -q -c "ALTER ROLE \"$role\" PASSWORD '$PGPASSWORD'"
+        fi
+    fi
+}
+
+db_exists() { [ "$(psql -d postgres -tAc "select 1 from pg_database where datname='$1'")" = 1 ]; }
+
+odoo() {
+    PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" "$ROOT/tools/odoo-bin" \
+        --addons-path="$(addons_path)" "$@"
+}
+
+addons_path() {
+    echo "$ROOT,$("$PY" -c 'import os, odoo.addons; print(",".join(p for p in odoo.addons.__path__ if os.path.isdir(p)))')"
+}
+
+addons_stamp() {
+    (cd "$ROOT" && find aftersales_* -type f ! -name '*.pyc' ! -path '*/tests/*' -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+
+db_stamp_get() { psql -d "$1" -tAc "select value from ir_config_parameter where key='aftersales.build_stamp'" 2>/dev/null || true; }
+db_stamp_set() { psql -d "$1" -q -c "update ir_config_parameter set value='$2' where key='aftersales.build_stamp'; insert into ir_config_parameter(key, value) select 'aftersales.build_stamp', '$2' where not exists (select 1 from ir_config_parameter where key='aftersales.build_stamp')"; }
+
+ensure_db() {  # ensure_db NAME: install, or upgrade when the addons changed
+    local name=$1 stamp
+    stamp=$(addons_stamp)
+    if ! db_exists "$name"; then
+        say "creating database $name with $ADDONS and demo data"
+        odoo -d "$name" -i "$ADDONS" --stop-after-init --log-level=warn --max-cron-threads=0 \
+            || { dropdb --if-exists "$name"; die "installing the addons into $name failed (see above)."; }
+    elif [ "$(db_stamp_get "$name")" != "$stamp" ]; then
+        say "upgrading $ADDONS in $name"
+        odoo -d "$name" -u "$ADDONS" --stop-after-init --log-level=warn --max-cron-threads=0 \
+            || die "upgrading the addons in $name failed (see above)."
+    fi
+    db_stamp_set "$name" "$stamp"
+}
+
+port_free() {
+    "$PY" - "$1" <<'PYEOF' || die "port $1 is already in use on 127.0.0.1: stop what runs there or set AFTERSALES_PORT."
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+PYEOF
+}
+
+cmd_run() {
+    venv; pg
+    ensure_db "$DB"
+    port_free "$PORT"
+    echo
+    echo "    After-sales suite: http://127.0.0.1:$PORT/web?db=$DB    login: admin / password: admin"
+    echo
+    exec env PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" "$ROOT/tools/odoo-bin" -d "$DB" \
+        --addons-path="$(addons_path)" \
+        --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" --log-level=info
+}
+
+cmd_test() {
+    venv; pg
+    local start=$SECONDS
+    dropdb --if-exists "$TEST_DB"
+    say "creating test database $TEST_DB with $ADDONS and demo data"
+    odoo -d "$TEST_DB" -i "$ADDONS" --stop-after-init --log-level=warn --max-cron-threads=0 \
+        || die "installing the addons into $TEST_DB failed (see above)."
+    say "database ready in $((SECONDS - start)) s; running the tests"
+    local rc=0
+    (cd "$ROOT" && AFTERSALES_TEST_DB="$TEST_DB" PATH="$VENV/node/node_modules/.bin:$PATH" \
+        "$VENV/bin/pytest" --odoo-database="$TEST_DB" \
+        --odoo-addons-path="$(addons_path)" "$@") || rc=$?
+    say "linting"
+    cmd_lint || rc=$((rc ? rc : 1))
+    return $rc
+}
+
+cmd_lint() {
+    venv
+    (cd "$ROOT" && "$VENV/bin/flake8" aftersales_followup aftersales_warranty aftersales_parts tests tools \
+        && "$VENV/bin/pylint" --rcfile=setup.cfg aftersales_followup aftersales_warranty aftersales_parts)
+}
+
+cmd_bench() {
+    venv; pg
+    (cd "$ROOT" && PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" tests/bench/bench_due_calls.py "$@")
+}
+
+cmd_odoo() { venv; pg; odoo "$@"; }
+
+case "${1:-}" in
+    venv) venv ;;
+    pg) pg ;;
+    run) shift; cmd_run "$@" ;;
+    test) shift; cmd_test "$@" ;;
+    lint) cmd_lint ;;
+    bench) shift; cmd_bench "$@" ;;
+    odoo) shift; cmd_odoo "$@" ;;
+    *) echo "usage: $0 {run|test|lint|bench|venv|pg|odoo ARGS}" >&2; exit 2 ;;
+esac
