@@ -10,7 +10,7 @@ PY=$VENV/bin/python
 DB=${AFTERSALES_DB:-aftersales}
 TEST_DB=${AFTERSALES_TEST_DB:-${DB}_test}
 PORT=${AFTERSALES_PORT:-8069}
-ADDONS="aftersales_followup,aftersales_warranty,aftersales_parts"
+ADDONS=${AFTERSALES_ADDONS:-aftersales_followup,aftersales_warranty,aftersales_parts}
 APT_PACKAGES="chromium chromium-driver wkhtmltopdf fonts-noto-cjk"
 
 die() { echo "error: $*" >&2; exit 1; }

@@ -1,0 +1,371 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import logging
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+SATISFACTION = [
+    ("1", "1 - Very unhappy"),
+    ("2", "2 - Unhappy"),
+    ("3", "3 - Neutral"),
+    ("4", "4 - Happy"),
+    ("5", "5 - Very happy"),
+]
+UNHAPPY = ("1", "2")
+
+
+class AftersalesCall(models.Model):
+    """One line of the phone register (电话登记表, S9): an outbound follow-up call due
+    after a handover (S5), a campaign notice, or an inbound consultation or complaint.
+    The key points of the conversation are recorded in its notes and cases (S6)."""
+    _name = "aftersales.call"
+    _description = "Phone register entry"
+    _inherit = ["aftersales.activity.mixin"]
+    _order = "date_due desc, id desc"
+
+    name = fields.Char(required=True, default=lambda self: _("Call"))
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True,
+                                 track_visibility="onchange")
+    phone = fields.Char(related="partner_id.phone", readonly=True)
+    mobile = fields.Char(related="partner_id.mobile", readonly=True)
+    vehicle_id = fields.Many2one("aftersales.vehicle", string="Vehicle", index=True,
+                                 domain="[('partner_id', '=', partner_id)]")
+    rule_id = fields.Many2one("aftersales.followup.rule", string="Follow-up rule",
+                              index=True, ondelete="restrict", readonly=True)
+    sale_order_id = fields.Many2one("sale.order", string="Order", index=True,
+                                    ondelete="restrict",
+                                    help="The service visit or vehicle sale followed up.")
+    direction = fields.Selection([("out", "Outbound"), ("in", "Inbound")],
+                                 required=True, default="out")
+    purpose = fields.Selection([
+        ("followup", "Follow-up"),
+        ("campaign", "Campaign"),
+        ("consultation", "Consultation"),
+        ("complaint", "Complaint"),
+        ("other", "Other"),
+    ], required=True, default="followup", index=True)
+    state = fields.Selection([
+        ("todo", "To do"),
+        ("done", "Done"),
+        ("no_answer", "No answer"),
+        ("expired", "Expired"),
+        ("cancelled", "Cancelled"),
+    ], required=True, default="todo", index=True, track_visibility="onchange",
+        copy=False)
+    date_due = fields.Date(string="Due on", index=True, default=fields.Date.context_today,
+                           track_visibility="onchange")
+    date_expiry = fields.Date(string="Expires on",
+                              help="A call not done by this day expires.")
+    user_id = fields.Many2one("res.users", string="Officer", index=True,
+                              default=lambda self: self.env.user,
+                              track_visibility="onchange")
+    date_call = fields.Datetime(string="Called on", copy=False)
+    duration = fields.Float(string="Duration (min)")
+    attempt_count = fields.Integer(string="Attempts", copy=False,
+                                   help="Calls made without reaching the customer.")
+    satisfaction = fields.Selection(SATISFACTION, copy=False,
+                                    help="How satisfied the customer said they are (1-5).")
+    notes = fields.Text(help="Key points of the conversation: requests, hopes, complaints.")
+    case_ids = fields.One2many("aftersales.case", "call_id", string="Cases")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True,
+        default=lambda self: self.env["res.company"]._company_default_get("aftersales.call"))
+    active = fields.Boolean(default=True)
+    # KPI figures (S14/S15), stored so that pivot and graph views can aggregate them
+    satisfaction_value = fields.Integer(
+        string="Satisfaction score", compute="_compute_kpi", store=True,
+        group_operator="avg")
+    on_time = fields.Integer(
+        string="Done on time", compute="_compute_kpi", store=True, group_operator="avg",
+        help="1 when the call was done by its due date: averaged, the on-time share.")
+    reached = fields.Integer(
+        string="Reached", compute="_compute_kpi", store=True, group_operator="avg",
+        help="1 when the customer was reached: averaged, the reach rate.")
+    expired = fields.Integer(compute="_compute_kpi", store=True, group_operator="sum")
+    case_count = fields.Integer(compute="_compute_case_count")
+
+    @api.depends("state", "date_call", "date_due", "satisfaction")
+    def _compute_kpi(self):
+        for call in self:
+            call.satisfaction_value = int(call.satisfaction) if call.satisfaction else 0
+            call.reached = 1 if call.state == "done" else 0
+            call.expired = 1 if call.state == "expired" else 0
+            done_day = call.date_call and fields.Date.to_string(
+                fields.Datetime.context_timestamp(
+                    call, fields.Datetime.from_string(call.date_call)).date())
+            call.on_time = 1 if (call.state == "done" and done_day and call.date_due
+                                 and done_day <= call.date_due) else 0
+
+    def _compute_case_count(self):
+        for call in self:
+            call.case_count = len(call.case_ids)
+
+    @api.model
+    def create(self, vals):
+        if not vals.get("name") and vals.get("partner_id"):
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            vals["name"] = partner.display_name
+        return super(AftersalesCall, self).create(vals)
+
+    @api.multi
+    def unlink(self):
+        # The phone register is an archive (S9): only the administrator may purge it.
+        if not self.env.user._is_superuser():
+            raise UserError(_("Calls are part of the phone register and cannot be deleted; "
+                              "archive them instead."))
+        return super(AftersalesCall, self).unlink()
+
+    # ------------------------------------------------------------------ actions
+
+    @api.multi
+    def action_done(self):
+        """The customer was reached: close the call and its activity, and alert the
+        supervisor the same day when the customer is unhappy (before the maker's survey)."""
+        for call in self:
+            if call.state in ("expired", "cancelled"):
+                raise UserError(_("The call %s is %s and cannot be done any more.") % (
+                    call.display_name, dict(self._fields["state"]._description_selection(
+                        self.env))[call.state]))
+        now = fields.Datetime.now()
+        for call in self:
+            call.write({"state": "done", "date_call": call.date_call or now})
+        self._aftersales_close_activities()
+        self.filtered(lambda c: c.satisfaction in UNHAPPY)._alert_supervisor_unhappy()
+        return True
+
+    @api.multi
+    def action_no_answer(self):
+        """Nobody answered: the call stays in the queue for another try, and the customer
+        gets a "we tried to reach you" email when they accept email."""
+        for call in self:
+            if call.state not in ("todo", "no_answer"):
+                raise UserError(_("Only a call to do can be marked as not answered."))
+            call.write({"state": "no_answer", "attempt_count": call.attempt_count + 1,
+                        "date_call": fields.Datetime.now()})
+        template = self.env.ref("aftersales_followup.mail_template_call_no_answer",
+                                raise_if_not_found=False)
+        if template:
+            for call in self:
+                self.env["aftersales.letter"].send_template(
+                    template, call, kind="followup", call_id=call.id)
+        return True
+
+    @api.multi
+    def action_cancel(self):
+        self.write({"state": "cancelled"})
+        self._aftersales_close_activities()
+        return True
+
+    @api.multi
+    def action_reset(self):
+        self.write({"state": "todo"})
+        return True
+
+    @api.multi
+    def action_add_case(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New case"),
+            "res_model": "aftersales.case",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_call_id": self.id, "default_partner_id": self.partner_id.id,
+                        "default_kind": "complaint" if self.purpose == "complaint"
+                        else "request"},
+        }
+
+    @api.multi
+    def action_view_cases(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_case").read()[0]
+        action["domain"] = [("call_id", "=", self.id)]
+        action["context"] = {"default_call_id": self.id,
+                             "default_partner_id": self.partner_id.id}
+        return action
+
+    # ------------------------------------------------------------------ helpers
+
+    def _alert_supervisor_unhappy(self):
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        today = fields.Date.context_today(self)
+        for call in self:
+            supervisor = call.company_id.aftersales_supervisor_id
+            if not supervisor:
+                _logger.warning("No after-sales supervisor for %s: unhappy customer on "
+                                "call %s not escalated", call.company_id.name, call.id)
+                continue
+            call._aftersales_schedule_activity(
+                activity_type, supervisor, today,
+                _("Unhappy customer (%s/5): %s") % (call.satisfaction,
+                                                    call.partner_id.display_name),
+                call.notes or "")
+
+    # ------------------------------------------------------------------ scheduled action
+
+    @api.model
+    def _cron_generate_due_calls(self, batch_size=5000, commit=False):
+        """Turn every handover whose rule day has come into one follow-up call with its
+        activity, then expire the calls whose window has closed.
+
+        Set-based: each batch is one INSERT ... SELECT of calls chained to one INSERT of
+        their activities, with the partial unique index on (rule, order) as arbiter, so
+        that a second run or a concurrent worker adds nothing (ON CONFLICT DO NOTHING).
+        With ``commit`` (the scheduled action), each batch is committed on its own: a run
+        killed half-way leaves whole batches and the next run finishes the rest.
+        """
+        today = fields.Date.context_today(self)
+        created = 0
+        for generate_batch in self._due_call_batch_generators():
+            while True:
+                selected, count = generate_batch(today, batch_size)
+                created += count
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                # A short batch means nothing is left; rows lost to a concurrent run
+                # (ON CONFLICT) do not end the loop early, so it is judged on the
+                # selection, not on what was inserted.
+                if selected < batch_size:
+                    break
+        expired = self._expire_calls(today)
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.invalidate_cache()
+        self.env["mail.activity"].invalidate_cache()
+        _logger.info("Due calls: %d created, %d expired", created, expired)
+        return {"created": created, "expired": expired}
+
+    def _due_call_batch_generators(self):
+        """The events that start a follow-up clock. Each generator takes (today, limit),
+        creates at most ``limit`` calls with their activities set-based, and returns
+        (events selected, calls created); other addons append theirs (e.g. a warranty
+        claim closed)."""
+        return [self._generate_due_call_batch]
+
+    def _handover_triggers(self):
+        """Which rule trigger a handover of each kind of order starts."""
+        return {"service": "service_handover", "vehicle": "vehicle_handover"}
+
+    def _generate_due_call_batch(self, today, batch_size):
+        cr = self.env.cr
+        tz = self.env.user.tz or "UTC"
+        today_date = fields.Date.from_string(today)
+        max_window = self.env["aftersales.followup.rule"].search(
+            [("trigger", "in", list(self._handover_triggers().values()))],
+            order="window_days desc", limit=1).window_days
+        if not max_window:
+            return 0, 0
+        # Bound the scan to handovers whose window can still be open (index on
+        # handover_date): the cost follows the due handovers, not the whole history.
+        since = fields.Datetime.to_string(today_date - timedelta(days=max_window + 2))
+        triggers = self._handover_triggers()
+        kinds = list(triggers)
+        cr.execute("""
+            WITH due AS (
+                SELECT so.id AS order_id, so.partner_id, so.vehicle_id, so.company_id,
+                       r.id AS rule_id,
+                       (so.handover_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                           AS handover_day,
+                       r.delay_days, r.window_days,
+                       COALESCE(p.aftersales_user_id, c.aftersales_default_user_id)
+                           AS user_id,
+                       COALESCE(p.do_not_call, FALSE) AS do_not_call,
+                       p.name AS partner_name, so.name AS order_name
+                  FROM sale_order so
+                  JOIN unnest(%(kinds)s::text[], %(triggers)s::text[]) AS k(kind, trig)
+                    ON k.kind = so.aftersales_kind
+                  JOIN aftersales_followup_rule r
+                    ON r.active AND r.trigger = k.trig
+                   AND (r.company_id IS NULL OR r.company_id = so.company_id)
+                  JOIN res_partner p ON p.id = so.partner_id
+                  JOIN res_company c ON c.id = so.company_id
+                 WHERE so.handover_date >= %(since)s
+                   AND (so.handover_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                       + r.delay_days <= %(today)s
+                   AND (so.handover_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                       + r.window_days >= %(today)s
+                   AND NOT EXISTS (SELECT 1 FROM aftersales_call ac
+                                    WHERE ac.sale_order_id = so.id AND ac.rule_id = r.id)
+                 ORDER BY so.id
+                 LIMIT %(limit)s
+            ), new_call AS (
+                INSERT INTO aftersales_call (
+                    name, partner_id, vehicle_id, rule_id, sale_order_id, direction, purpose,
+                    state, date_due, date_expiry, user_id, company_id, active, attempt_count,
+                    satisfaction_value, on_time, reached, expired, notes,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT partner_name || ' - ' || order_name, partner_id, vehicle_id, rule_id,
+                       order_id, 'out', 'followup',
+                       CASE WHEN do_not_call THEN 'cancelled' ELSE 'todo' END,
+                       handover_day + delay_days, handover_day + window_days, user_id,
+                       company_id, TRUE, 0, 0, 0, 0, 0,
+                       CASE WHEN do_not_call THEN %(dnc_note)s END,
+                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM due
+                ON CONFLICT DO NOTHING
+                RETURNING id, name, state, user_id, date_due
+            ), new_activity AS (
+                INSERT INTO mail_activity (
+                    res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                    date_deadline, user_id, create_uid, create_date, write_uid, write_date)
+                SELECT %(model_id)s, 'aftersales.call', id, name, %(type_id)s, %(summary)s,
+                       date_due, user_id,
+                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM new_call
+                 WHERE state = 'todo' AND user_id IS NOT NULL
+                RETURNING id
+            )
+            SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM new_call),
+                   (SELECT count(*) FROM new_activity)
+        """, {
+            "tz": tz, "today": today, "since": since, "limit": batch_size,
+            "kinds": kinds, "triggers": [triggers[k] for k in kinds],
+            "uid": self.env.uid,
+            "model_id": self.env["ir.model"]._get(self._name).id,
+            "type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "summary": _("Follow-up call"),
+            "dnc_note": _("Not called: the customer asked not to be phoned (do-not-call)."),
+        })
+        selected, calls, _activities = cr.fetchone()
+        return selected, calls
+
+    def _expire_calls(self, today):
+        """Calls left undone past their window expire; their activities are closed."""
+        cr = self.env.cr
+        cr.execute("""
+            WITH gone AS (
+                UPDATE aftersales_call
+                   SET state = 'expired', expired = 1,
+                       write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                 WHERE state IN ('todo', 'no_answer') AND date_expiry < %(today)s
+             RETURNING id
+            ), closed AS (
+                DELETE FROM mail_activity a USING gone
+                 WHERE a.res_model = 'aftersales.call' AND a.res_id = gone.id
+            )
+            SELECT count(*) FROM gone
+        """, {"uid": self.env.uid, "today": today})
+        return cr.fetchone()[0]
+
+    @api.model_cr
+    def init(self):
+        cr = self.env.cr
+        # The arbiter of idempotency: one call per rule and order, whatever runs at once.
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_rule_order_uniq
+                ON aftersales_call (rule_id, sale_order_id)
+             WHERE rule_id IS NOT NULL AND sale_order_id IS NOT NULL
+        """)
+        # The officer's queue ("My calls", "Due today"): officer, state, due date.
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_call_queue_idx
+                ON aftersales_call (user_id, state, date_due)
+        """)
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_call_open_expiry_idx
+                ON aftersales_call (date_expiry) WHERE state IN ('todo', 'no_answer')
+        """)

@@ -1,0 +1,52 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class AftersalesFollowupRule(models.Model):
+    """When a follow-up call is due after an event (S5: three days after the customer
+    collects the vehicle) and how long it stays in the officer's queue."""
+    _name = "aftersales.followup.rule"
+    _description = "Follow-up rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    trigger = fields.Selection([
+        ("service_handover", "Vehicle handed over after a service visit"),
+        ("vehicle_handover", "Vehicle handed over after a sale"),
+    ], required=True, index=True,
+        help="The event that starts the follow-up clock.")
+    delay_days = fields.Integer(
+        string="Call after (days)", default=3, required=True,
+        help="The call is due this many days after the event.")
+    window_days = fields.Integer(
+        string="Window (days)", default=15, required=True,
+        help="Counted from the event: a call not done by then expires.")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", index=True,
+        default=lambda self: self.env["res.company"]._company_default_get(
+            "aftersales.followup.rule"),
+        help="Leave empty to apply the rule to every company.")
+    note = fields.Text(string="Call script", translate=True,
+                       help="What the officer asks on the call.")
+    call_count = fields.Integer(compute="_compute_call_count")
+
+    def _compute_call_count(self):
+        groups = self.env["aftersales.call"].read_group(
+            [("rule_id", "in", self.ids)], ["rule_id"], ["rule_id"])
+        counts = {g["rule_id"][0]: g["rule_id_count"] for g in groups}
+        for rule in self:
+            rule.call_count = counts.get(rule.id, 0)
+
+    @api.constrains("delay_days", "window_days")
+    def _check_window(self):
+        for rule in self:
+            if rule.delay_days < 0:
+                raise ValidationError(_("The delay of rule %s cannot be negative.") % rule.name)
+            if rule.window_days <= rule.delay_days:
+                raise ValidationError(_(
+                    "The window of rule %s (%d days) must be longer than its delay "
+                    "(%d days).") % (rule.name, rule.window_days, rule.delay_days))

@@ -1,0 +1,158 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# ISO 3779: 17 characters, digits and capital letters except I, O and Q.
+VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+
+
+def normalize_vin(vin):
+    return (vin or "").strip().upper()
+
+
+def check_vin(vin):
+    """Return an error message for an invalid VIN, or None."""
+    if len(vin) != 17:
+        return _("The VIN %s has %d characters; a VIN has exactly 17.") % (vin, len(vin))
+    if not VIN_PATTERN.match(vin):
+        return _("The VIN %s contains characters not allowed in a VIN (only digits and "
+                 "letters, except I, O and Q).") % vin
+    return None
+
+
+class AftersalesVehicle(models.Model):
+    """A customer's vehicle: the thing every service visit, call and claim is about."""
+    _name = "aftersales.vehicle"
+    _description = "Customer vehicle"
+    _inherit = ["mail.thread"]
+    _order = "name"
+
+    name = fields.Char(compute="_compute_name", store=True, index=True)
+    vin = fields.Char(
+        string="VIN", required=True, index=True, track_visibility="onchange",
+        help="Vehicle identification number (ISO 3779): 17 characters, stored upper-case.")
+    license_plate = fields.Char(index=True, track_visibility="onchange")
+    product_id = fields.Many2one(
+        "product.product", string="Vehicle model", index=True,
+        help="The model of the vehicle, as the product it was sold as.")
+    partner_id = fields.Many2one(
+        "res.partner", string="Owner", index=True, track_visibility="onchange")
+    handover_date = fields.Date(
+        help="Day the owner collected the vehicle when it was sold: the warranty starts here.")
+    odometer = fields.Integer(
+        string="Odometer (km)", track_visibility="onchange",
+        help="Last reading in kilometres; it can only increase.")
+    odometer_date = fields.Date(string="Odometer read on")
+    year = fields.Integer(string="Model year")
+    color = fields.Char()
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True,
+        default=lambda self: self.env["res.company"]._company_default_get("aftersales.vehicle"))
+    active = fields.Boolean(default=True)
+    sale_order_ids = fields.One2many("sale.order", "vehicle_id", string="Orders")
+    call_ids = fields.One2many("aftersales.call", "vehicle_id", string="Calls")
+    service_count = fields.Integer(compute="_compute_counts")
+    call_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        ("vin_company_unique", "unique(vin, company_id)",
+         "This VIN is already registered in this company."),
+        ("odometer_positive", "CHECK(odometer >= 0)", "The odometer cannot be negative."),
+    ]
+
+    @api.depends("vin", "license_plate", "product_id")
+    def _compute_name(self):
+        for vehicle in self:
+            parts = [vehicle.license_plate or vehicle.vin or ""]
+            if vehicle.product_id:
+                parts.append(vehicle.product_id.name)
+            vehicle.name = " - ".join(p for p in parts if p)
+
+    def _compute_counts(self):
+        for vehicle in self:
+            vehicle.service_count = len(vehicle.sale_order_ids.filtered(
+                lambda o: o.aftersales_kind == "service"))
+            vehicle.call_count = len(vehicle.call_ids)
+
+    @api.constrains("vin")
+    def _check_vin(self):
+        for vehicle in self:
+            error = check_vin(vehicle.vin)
+            if error:
+                raise ValidationError(error)
+
+    @api.constrains("odometer")
+    def _check_odometer(self):
+        for vehicle in self:
+            if vehicle.odometer < 0:
+                raise ValidationError(_("The odometer cannot be negative."))
+
+    def _check_vin_free(self, vin, company_id):
+        """Refuse a VIN already used in the company with a clear message, before the
+        database's unique constraint would answer with a raw integrity error."""
+        error = check_vin(vin)
+        if error:
+            raise ValidationError(error)
+        duplicate = self.with_context(active_test=False).search(
+            [("vin", "=", vin), ("company_id", "=", company_id), ("id", "not in", self.ids)],
+            limit=1)
+        if duplicate:
+            raise ValidationError(_("The VIN %s is already registered for %s.") % (
+                vin, duplicate.display_name))
+
+    @api.model
+    def create(self, vals):
+        if "vin" in vals:
+            vals["vin"] = normalize_vin(vals["vin"])
+            company_id = vals.get("company_id") or self.default_get(
+                ["company_id"]).get("company_id")
+            self._check_vin_free(vals["vin"], company_id)
+        return super(AftersalesVehicle, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        if "vin" in vals or "company_id" in vals:
+            if "vin" in vals:
+                vals["vin"] = normalize_vin(vals["vin"])
+            for vehicle in self:
+                vehicle._check_vin_free(vals.get("vin", vehicle.vin),
+                                        vals.get("company_id", vehicle.company_id.id))
+        if vals.get("odometer") is not None:
+            self._check_odometer_not_decreasing(vals["odometer"])
+        return super(AftersalesVehicle, self).write(vals)
+
+    def _check_odometer_not_decreasing(self, new_reading):
+        for vehicle in self:
+            if new_reading < vehicle.odometer:
+                raise ValidationError(_(
+                    "The odometer of %s cannot go back from %d km to %d km.") % (
+                        vehicle.display_name, vehicle.odometer, new_reading))
+
+    def _record_odometer(self, reading, date=None):
+        """Store a new reading from a service visit or claim (refuses a lower one)."""
+        self.ensure_one()
+        if reading and reading != self.odometer:
+            self.write({"odometer": reading,
+                        "odometer_date": date or fields.Date.context_today(self)})
+
+    @api.multi
+    def action_view_calls(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_call").read()[0]
+        action["domain"] = [("vehicle_id", "=", self.id)]
+        action["context"] = {"default_vehicle_id": self.id,
+                             "default_partner_id": self.partner_id.id}
+        return action
+
+    @api.multi
+    def action_view_service_orders(self):
+        self.ensure_one()
+        action = self.env.ref("sale.action_orders").read()[0]
+        action["domain"] = [("vehicle_id", "=", self.id)]
+        action["context"] = {"default_vehicle_id": self.id,
+                             "default_partner_id": self.partner_id.id,
+                             "default_aftersales_kind": "service"}
+        return action

@@ -1,0 +1,129 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    """The customer file (客户档案, S1-S4, S16): contact data, vehicles, the officer in
+    charge, class, potential needs, and every call and case in one place."""
+    _inherit = "res.partner"
+
+    aftersales_customer = fields.Boolean(
+        string="After-sales customer", index=True,
+        help="Set when the customer's first vehicle is checked in or sold: the customer file "
+             "exists from then on.")
+    aftersales_user_id = fields.Many2one(
+        "res.users", string="Follow-up officer", index=True, track_visibility="onchange",
+        help="The person the supervisor assigned to this customer's after-sales follow-up.")
+    aftersales_class_id = fields.Many2one(
+        "aftersales.customer.class", string="Customer class", index=True,
+        track_visibility="onchange")
+    do_not_call = fields.Boolean(
+        string="Do not call", track_visibility="onchange",
+        help="The customer asked not to be phoned: follow-up calls are registered as "
+             "cancelled with the reason, and no one is asked to call. Email consent is the "
+             "separate 'Opt-Out' box.")
+    vehicle_ids = fields.One2many("aftersales.vehicle", "partner_id", string="Vehicles")
+    aftersales_call_ids = fields.One2many("aftersales.call", "partner_id", string="Calls")
+    aftersales_case_ids = fields.One2many("aftersales.case", "partner_id", string="Cases")
+    aftersales_need_ids = fields.One2many("aftersales.need", "partner_id",
+                                          string="Potential needs")
+    # S1: for business customers, where and how the business runs
+    aftersales_business_sector = fields.Char(string="Business sector")
+    aftersales_business_situation = fields.Text(
+        string="Business situation", help="经营情况: activity, fleet use, seasonality.")
+    aftersales_business_level = fields.Selection([
+        ("small", "Small"),
+        ("medium", "Medium"),
+        ("large", "Large"),
+    ], string="Business level", help="经营水平")
+    aftersales_fleet_size = fields.Integer(string="Fleet size")
+    aftersales_last_contact_date = fields.Datetime(
+        string="Last contact", compute="_compute_aftersales_contact", store=True,
+        help="Date of the last call that reached the customer.")
+    aftersales_satisfaction_avg = fields.Float(
+        string="Average satisfaction", compute="_compute_aftersales_contact", store=True,
+        group_operator="avg", digits=(3, 2),
+        help="Average of the satisfaction (1-5) given on the calls that reached the customer.")
+    aftersales_vehicle_count = fields.Integer(compute="_compute_aftersales_counts")
+    aftersales_call_count = fields.Integer(compute="_compute_aftersales_counts")
+    aftersales_case_open_count = fields.Integer(compute="_compute_aftersales_counts")
+
+    @api.depends("aftersales_call_ids.state", "aftersales_call_ids.date_call",
+                 "aftersales_call_ids.satisfaction")
+    def _compute_aftersales_contact(self):
+        calls = self.env["aftersales.call"].search(
+            [("partner_id", "in", self.ids), ("state", "=", "done")])
+        for partner in self:
+            reached = calls.filtered(lambda c: c.partner_id == partner)
+            dates = [d for d in reached.mapped("date_call") if d]
+            scores = [int(s) for s in reached.mapped("satisfaction") if s]
+            partner.aftersales_last_contact_date = max(dates) if dates else False
+            partner.aftersales_satisfaction_avg = sum(scores) / len(scores) if scores else 0.0
+
+    def _compute_aftersales_counts(self):
+        for partner in self:
+            partner.aftersales_vehicle_count = len(partner.vehicle_ids)
+            partner.aftersales_call_count = len(partner.aftersales_call_ids)
+            partner.aftersales_case_open_count = len(partner.aftersales_case_ids.filtered(
+                lambda c: c.state not in ("answered", "informed")))
+
+    def _aftersales_accepts_email(self):
+        """Consent for email: an address and no opt-out."""
+        self.ensure_one()
+        return bool(self.email) and not self.opt_out
+
+    def _aftersales_open_file(self, vehicle=None):
+        """Create or complete the customer file (S1) when a vehicle comes in or is sold."""
+        for partner in self:
+            vals = {}
+            if not partner.aftersales_customer:
+                vals["aftersales_customer"] = True
+            if not partner.aftersales_user_id:
+                officer = partner.company_id.aftersales_default_user_id \
+                    or self.env.user.company_id.aftersales_default_user_id
+                if officer:
+                    vals["aftersales_user_id"] = officer.id
+            if vals:
+                partner.write(vals)
+            if vehicle and not vehicle.partner_id:
+                vehicle.partner_id = partner
+
+    @api.multi
+    def action_view_aftersales_calls(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_call").read()[0]
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    @api.multi
+    def action_view_aftersales_cases(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_case").read()[0]
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    @api.multi
+    def action_view_aftersales_vehicles(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_vehicle").read()[0]
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    @api.multi
+    def action_log_inbound_call(self):
+        """One short form to log an inbound consultation or complaint (S9, S16)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": "Inbound call",
+            "res_model": "aftersales.call",
+            "view_mode": "form",
+            "view_id": self.env.ref("aftersales_followup.view_aftersales_call_form_inbound").id,
+            "target": "new",
+            "context": {"default_partner_id": self.id, "default_direction": "in",
+                        "default_purpose": "consultation"},
+        }
