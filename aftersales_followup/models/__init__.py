@@ -11,3 +11,4 @@ from . import sale_order
 from . import stock_picking
 from . import aftersales_letter
 from . import mail_mail
+from . import aftersales_campaign

@@ -71,6 +71,13 @@ class AftersalesCall(models.Model):
                                     help="How satisfied the customer said they are (1-5).")
     notes = fields.Text(help="Key points of the conversation: requests, hopes, complaints.")
     case_ids = fields.One2many("aftersales.case", "call_id", string="Cases")
+    campaign_id = fields.Many2one("aftersales.campaign", string="Campaign", index=True,
+                                  ondelete="restrict")
+    campaign_response = fields.Selection([
+        ("accepted", "Accepted"),
+        ("declined", "Declined"),
+        ("undecided", "Undecided"),
+    ], string="Response", help="What the customer answered to the campaign invitation.")
     company_id = fields.Many2one(
         "res.company", required=True, index=True,
         default=lambda self: self.env["res.company"]._company_default_get("aftersales.call"))
@@ -364,6 +371,11 @@ class AftersalesCall(models.Model):
         cr.execute("""
             CREATE INDEX IF NOT EXISTS aftersales_call_queue_idx
                 ON aftersales_call (user_id, state, date_due)
+        """)
+        # One notice call per campaign and customer.
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_campaign_partner_uniq
+                ON aftersales_call (campaign_id, partner_id) WHERE campaign_id IS NOT NULL
         """)
         cr.execute("""
             CREATE INDEX IF NOT EXISTS aftersales_call_open_expiry_idx

@@ -47,6 +47,7 @@ class AftersalesCase(models.Model):
     informed_same_day_rate = fields.Integer(
         string="Informed the same day", compute="_compute_informed_same_day", store=True,
         group_operator="avg")
+    letter_ids = fields.One2many("aftersales.letter", "case_id", string="Reply letters")
     company_id = fields.Many2one(
         "res.company", required=True, index=True,
         default=lambda self: self.env["res.company"]._company_default_get("aftersales.case"))
@@ -155,3 +156,19 @@ class AftersalesCase(models.Model):
         self.write({"state": "informed", "date_informed": fields.Date.context_today(self)})
         self._aftersales_close_activities()
         return True
+
+    @api.multi
+    def action_send_reply_letter(self):
+        """Tell the customer the solution by a reply letter (答复函): an email when they
+        accept email, otherwise a letter to print and post; both are registered."""
+        self._check_state(("solved",), _("answered by letter"))
+        template = self.env.ref("aftersales_followup.mail_template_case_reply")
+        Letter = self.env["aftersales.letter"]
+        for case in self:
+            if case.partner_id._aftersales_accepts_email():
+                Letter.send_template(template, case, kind="reply", case_id=case.id,
+                                     call_id=case.call_id.id)
+            else:
+                Letter.create_post_letter(template, case, kind="reply", case_id=case.id,
+                                          call_id=case.call_id.id)
+        return self.action_inform()

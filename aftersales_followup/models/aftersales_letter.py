@@ -1,7 +1,11 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
+
+# Rendering and queueing emails is done this many letters at a time: bounded memory,
+# a few statements per chunk.
+EMAIL_CHUNK = 500
 
 
 class AftersalesLetter(models.Model):
@@ -23,6 +27,8 @@ class AftersalesLetter(models.Model):
     ], required=True, default="followup", index=True)
     channel = fields.Selection([("email", "Email"), ("post", "Post")],
                                required=True, default="email", index=True)
+    campaign_id = fields.Many2one("aftersales.campaign", string="Campaign", index=True,
+                                  ondelete="restrict")
     case_id = fields.Many2one("aftersales.case", string="Case", index=True)
     call_id = fields.Many2one("aftersales.call", string="Call", index=True)
     mail_template_id = fields.Many2one("mail.template", string="Template")
@@ -39,12 +45,29 @@ class AftersalesLetter(models.Model):
     failure_reason = fields.Text(readonly=True, copy=False)
     body_html = fields.Html(string="Body as sent", sanitize=False, readonly=True)
     email_to = fields.Char(string="To", readonly=True)
-    attachment_id = fields.Many2one("ir.attachment", string="PDF", readonly=True,
-                                    help="For a postal letter: the printed letter.")
+    attachment_id = fields.Many2one(
+        "ir.attachment", string="PDF", compute="_compute_attachment_id",
+        help="For a postal letter: the printed letter, saved when it is first printed.")
     company_id = fields.Many2one(
         "res.company", required=True, index=True,
         default=lambda self: self.env["res.company"]._company_default_get("aftersales.letter"))
     active = fields.Boolean(default=True)
+
+    def _compute_attachment_id(self):
+        attachments = self.env["ir.attachment"].search([
+            ("res_model", "=", self._name), ("res_id", "in", self.ids),
+            ("mimetype", "=", "application/pdf")], order="id desc")
+        for letter in self:
+            letter.attachment_id = attachments.filtered(lambda a: a.res_id == letter.id)[:1]
+
+    @api.model_cr
+    def init(self):
+        # One notice letter per campaign and customer, whatever runs at once.
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_letter_campaign_partner_uniq
+                ON aftersales_letter (campaign_id, partner_id)
+             WHERE campaign_id IS NOT NULL AND kind = 'notice'
+        """)
 
     @api.multi
     def unlink(self):
@@ -84,6 +107,169 @@ class AftersalesLetter(models.Model):
         }
         vals.update(links)
         return self.create(vals)
+
+    @api.model
+    def create_post_letter(self, template, record, kind="reply", partner=None, **links):
+        """Register a postal letter rendered from ``template`` for ``record``; it is
+        printed from the register (PDF) and marked posted."""
+        partner = partner or record.partner_id
+        values = template.generate_email(record.id, fields=["subject", "body_html"])
+        vals = {
+            "name": values.get("subject") or template.name,
+            "partner_id": partner.id,
+            "kind": kind,
+            "channel": "post",
+            "mail_template_id": template.id,
+            "res_model": record._name,
+            "res_id": record.id,
+            "body_html": values.get("body_html"),
+            "company_id": (getattr(record, "company_id", False) or self.env.user.company_id).id,
+        }
+        vals.update(links)
+        return self.create(vals)
+
+    @api.model
+    def _create_campaign_letters(self, campaign, partner_ids, deadline_reached):
+        """One notice letter per targeted customer (unique per campaign and customer),
+        set-based. Email for customers with an address and no opt-out, post for the
+        others; none for those who declined on the phone, nor for do-not-call customers
+        who also opted out of mail. Before the deadline only customers whose notice call
+        is already handled get theirs."""
+        self.env.cr.execute("""
+            INSERT INTO aftersales_letter (
+                name, partner_id, kind, channel, campaign_id, call_id, mail_template_id,
+                state, company_id, active, res_model, res_id,
+                create_uid, create_date, write_uid, write_date)
+            SELECT %(name)s, p.id, 'notice',
+                   CASE WHEN COALESCE(p.email, '') != '' AND NOT COALESCE(p.opt_out, FALSE)
+                        THEN 'email' ELSE 'post' END,
+                   %(campaign)s, c.id, %(template)s, 'draft', %(company)s, TRUE,
+                   'aftersales.campaign', %(campaign)s,
+                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+              FROM res_partner p
+              JOIN unnest(%(partner_ids)s::int[]) AS t(id) ON t.id = p.id
+              LEFT JOIN aftersales_call c
+                ON c.campaign_id = %(campaign)s AND c.partner_id = p.id
+             WHERE NOT (COALESCE(p.do_not_call, FALSE) AND COALESCE(p.opt_out, FALSE))
+               AND c.campaign_response IS DISTINCT FROM 'declined'
+               AND (%(deadline)s OR c.id IS NULL OR c.state IN ('done', 'cancelled'))
+               AND NOT EXISTS (SELECT 1 FROM aftersales_letter l
+                                WHERE l.campaign_id = %(campaign)s AND l.partner_id = p.id
+                                  AND l.kind = 'notice')
+            ON CONFLICT DO NOTHING
+            RETURNING id
+        """, {
+            "name": campaign.name, "campaign": campaign.id,
+            "template": campaign.mail_template_id.id or None,
+            "company": campaign.company_id.id, "uid": self.env.uid,
+            "partner_ids": partner_ids, "deadline": bool(deadline_reached),
+        })
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _queue_emails(self):
+        """Render each letter's template and put the emails in Odoo's mail queue,
+        set-based: the templates are rendered in Python, chunk by chunk, and the
+        mail.message / mail.mail rows are written with one statement each per chunk.
+        The queue's own scheduled action sends them, never the user's request."""
+        cr = self.env.cr
+        for template in self.mapped("mail_template_id"):
+            letters = self.filtered(lambda lt, t=template: lt.mail_template_id == t)
+            for start in range(0, len(letters), EMAIL_CHUNK):
+                chunk = letters[start:start + EMAIL_CHUNK]
+                rendered = template.generate_email(
+                    chunk.ids, fields=["subject", "body_html", "email_from", "reply_to"])
+                default_from = self.env["mail.message"]._get_default_from()
+                rows = []
+                for letter in chunk:
+                    values = rendered[letter.id]
+                    rows.append((
+                        letter.id, values.get("subject") or letter.name,
+                        values.get("body_html") or "",
+                        values.get("email_from") or default_from,
+                        values.get("reply_to") or values.get("email_from") or default_from,
+                        tools.generate_tracking_message_id("aftersales-letter-%d" % letter.id),
+                        letter.partner_id.id,
+                    ))
+                cr.execute("""
+                    WITH src AS (
+                        SELECT * FROM unnest(%(ids)s::int[], %(subjects)s::text[],
+                                             %(bodies)s::text[], %(froms)s::text[],
+                                             %(replies)s::text[], %(msgids)s::text[],
+                                             %(partners)s::int[])
+                            AS s(letter_id, subject, body, email_from, reply_to, message_id,
+                                 partner_id)
+                    ), msg AS (
+                        INSERT INTO mail_message (
+                            subject, date, body, model, res_id, record_name, message_type,
+                            email_from, reply_to, message_id, author_id, no_auto_thread,
+                            create_uid, create_date, write_uid, write_date)
+                        SELECT subject, now() AT TIME ZONE 'UTC', body, 'aftersales.letter',
+                               letter_id, subject, 'email', email_from, reply_to, message_id,
+                               %(author)s, TRUE,
+                               %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
+                               now() AT TIME ZONE 'UTC'
+                          FROM src
+                        RETURNING id, res_id
+                    ), mail AS (
+                        INSERT INTO mail_mail (
+                            mail_message_id, body_html, state, auto_delete, notification,
+                            create_uid, create_date, write_uid, write_date)
+                        SELECT msg.id, src.body, 'outgoing', FALSE, FALSE,
+                               %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
+                               now() AT TIME ZONE 'UTC'
+                          FROM msg JOIN src ON src.letter_id = msg.res_id
+                        RETURNING id, mail_message_id
+                    ), recipient AS (
+                        INSERT INTO mail_mail_res_partner_rel (mail_mail_id, res_partner_id)
+                        SELECT mail.id, src.partner_id
+                          FROM mail JOIN msg ON msg.id = mail.mail_message_id
+                          JOIN src ON src.letter_id = msg.res_id
+                    )
+                    UPDATE aftersales_letter l
+                       SET mail_id = mail.id, body_html = src.body, name = src.subject,
+                           email_to = p.email, write_date = now() AT TIME ZONE 'UTC'
+                      FROM mail JOIN msg ON msg.id = mail.mail_message_id
+                      JOIN src ON src.letter_id = msg.res_id
+                      JOIN res_partner p ON p.id = src.partner_id
+                     WHERE l.id = src.letter_id
+                """, {
+                    "ids": [r[0] for r in rows], "subjects": [r[1] for r in rows],
+                    "bodies": [r[2] for r in rows], "froms": [r[3] for r in rows],
+                    "replies": [r[4] for r in rows], "msgids": [r[5] for r in rows],
+                    "partners": [r[6] for r in rows],
+                    "author": self.env.user.partner_id.id, "uid": self.env.uid,
+                })
+        self.invalidate_cache()
+        self.env["mail.mail"].invalidate_cache()
+
+    def _render_post_bodies(self):
+        """Render the printed letters' bodies, chunk by chunk (one write per chunk)."""
+        cr = self.env.cr
+        for template in self.mapped("mail_template_id"):
+            letters = self.filtered(lambda lt, t=template: lt.mail_template_id == t)
+            for start in range(0, len(letters), EMAIL_CHUNK):
+                chunk = letters[start:start + EMAIL_CHUNK]
+                rendered = template.generate_email(chunk.ids, fields=["subject", "body_html"])
+                cr.execute("""
+                    UPDATE aftersales_letter l
+                       SET body_html = s.body, name = COALESCE(s.subject, l.name),
+                           write_date = now() AT TIME ZONE 'UTC'
+                      FROM unnest(%s::int[], %s::text[], %s::text[]) AS s(id, subject, body)
+                     WHERE l.id = s.id
+                """, (chunk.ids, [rendered[i].get("subject") for i in chunk.ids],
+                      [rendered[i].get("body_html") for i in chunk.ids]))
+        self.invalidate_cache()
+
+    @api.multi
+    def action_mark_posted(self):
+        """A printed letter was put in the post."""
+        letters = self.filtered(lambda lt: lt.channel == "post" and lt.state == "draft")
+        letters.write({"state": "sent", "date_sent": fields.Datetime.now()})
+        return True
+
+    @api.multi
+    def action_print(self):
+        return self.env.ref("aftersales_followup.report_aftersales_letter").report_action(self)
 
     @api.model
     def _sync_from_mails(self, mails):

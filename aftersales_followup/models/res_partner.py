@@ -45,6 +45,9 @@ class ResPartner(models.Model):
         string="Average satisfaction", compute="_compute_aftersales_contact", store=True,
         group_operator="avg", digits=(3, 2),
         help="Average of the satisfaction (1-5) given on the calls that reached the customer.")
+    aftersales_last_visit_date = fields.Datetime(
+        string="Last visit", compute="_compute_aftersales_last_visit", store=True,
+        help="Check-in of the customer's last service visit.")
     aftersales_vehicle_count = fields.Integer(compute="_compute_aftersales_counts")
     aftersales_call_count = fields.Integer(compute="_compute_aftersales_counts")
     aftersales_case_open_count = fields.Integer(compute="_compute_aftersales_counts")
@@ -60,6 +63,14 @@ class ResPartner(models.Model):
             scores = [int(s) for s in reached.mapped("satisfaction") if s]
             partner.aftersales_last_contact_date = max(dates) if dates else False
             partner.aftersales_satisfaction_avg = sum(scores) / len(scores) if scores else 0.0
+
+    @api.depends("sale_order_ids.checkin_date")
+    def _compute_aftersales_last_visit(self):
+        orders = self.env["sale.order"].search(
+            [("partner_id", "in", self.ids), ("checkin_date", "!=", False)])
+        for partner in self:
+            dates = orders.filtered(lambda o: o.partner_id == partner).mapped("checkin_date")
+            partner.aftersales_last_visit_date = max(dates) if dates else False
 
     def _compute_aftersales_counts(self):
         for partner in self:

@@ -1,0 +1,333 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import logging
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.safe_eval import safe_eval
+
+_logger = logging.getLogger(__name__)
+
+
+class AftersalesCampaign(models.Model):
+    """A customer club event, a discount or a free-service campaign (S8): every targeted
+    customer is phoned two weeks before the event, then sent the notice letter (email or
+    post) within two days."""
+    _name = "aftersales.campaign"
+    _description = "After-sales campaign"
+    _inherit = ["aftersales.activity.mixin"]
+    _order = "date_event desc, id desc"
+
+    name = fields.Char(required=True, translate=True, track_visibility="onchange")
+    kind = fields.Selection([
+        ("club_event", "Customer club event"),
+        ("discount", "Discount"),
+        ("free_service", "Free service"),
+    ], required=True, default="club_event")
+    state = fields.Selection([
+        ("draft", "Draft"),
+        ("scheduled", "Scheduled"),
+        ("notifying", "Notifying"),
+        ("done", "Done"),
+        ("cancelled", "Cancelled"),
+    ], required=True, default="draft", index=True, track_visibility="onchange", copy=False)
+    date_event = fields.Date(string="Event date", required=True, track_visibility="onchange")
+    notice_days = fields.Integer(string="Phone notice (days before)", default=14,
+                                 required=True)
+    letter_days = fields.Integer(string="Letter within (days)", default=2, required=True)
+    date_notice = fields.Date(
+        string="Phone notice on", compute="_compute_dates", store=True, index=True,
+        help="Two weeks before the event (S8): the notice calls are due this day.")
+    date_letter_deadline = fields.Date(
+        string="Letters by", compute="_compute_dates", store=True,
+        help="Every targeted customer has their notice letter by this day.")
+    short_notice = fields.Boolean(compute="_compute_short_notice")
+    description = fields.Html(translate=True, help="What the customer is invited to.")
+    location = fields.Char()
+    user_id = fields.Many2one("res.users", string="Responsible",
+                              default=lambda self: self.env.user)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True,
+        default=lambda self: self.env["res.company"]._company_default_get(
+            "aftersales.campaign"))
+    mail_template_id = fields.Many2one(
+        "mail.template", string="Notice template",
+        domain="[('model', '=', 'aftersales.letter')]",
+        help="Renders the notice letter (email, or the printed letter sent by post).")
+    # Target customers
+    target_domain = fields.Char(
+        string="Target customers", default="[]",
+        help="Which customers are invited, on top of the ready filters below.")
+    class_ids = fields.Many2many("aftersales.customer.class", string="Customer classes")
+    vehicle_model_ids = fields.Many2many("product.product", string="Vehicle models")
+    last_visit_after = fields.Date(string="Last visit after")
+    last_visit_before = fields.Date(string="Last visit before")
+    vehicle_max_age_years = fields.Integer(
+        string="Vehicle under (years)", help="Only owners of a vehicle handed over less "
+                                             "than this many years ago (0: any age).")
+    call_ids = fields.One2many("aftersales.call", "campaign_id", string="Calls")
+    letter_ids = fields.One2many("aftersales.letter", "campaign_id", string="Letters")
+    # Counters
+    target_count = fields.Integer(string="Targeted", compute="_compute_target_count")
+    call_count = fields.Integer(string="Called", compute="_compute_counters")
+    reached_count = fields.Integer(string="Reached", compute="_compute_counters")
+    accepted_count = fields.Integer(string="Accepted", compute="_compute_counters")
+    declined_count = fields.Integer(string="Declined", compute="_compute_counters")
+    letter_count = fields.Integer(string="Lettered", compute="_compute_counters")
+    late_call_count = fields.Integer(string="Late calls", compute="_compute_counters")
+    late_letter_count = fields.Integer(string="Late letters", compute="_compute_counters")
+
+    @api.depends("date_event", "notice_days", "letter_days")
+    def _compute_dates(self):
+        for campaign in self:
+            if not campaign.date_event:
+                campaign.date_notice = campaign.date_letter_deadline = False
+                continue
+            event = fields.Date.from_string(campaign.date_event)
+            notice = event - timedelta(days=campaign.notice_days)
+            campaign.date_notice = fields.Date.to_string(notice)
+            campaign.date_letter_deadline = fields.Date.to_string(
+                notice + timedelta(days=campaign.letter_days))
+
+    @api.depends("date_notice", "state")
+    def _compute_short_notice(self):
+        today = fields.Date.context_today(self)
+        for campaign in self:
+            campaign.short_notice = bool(
+                campaign.state in ("draft", "scheduled") and campaign.date_notice
+                and campaign.date_notice < today)
+
+    def _compute_target_count(self):
+        Partner = self.env["res.partner"]
+        for campaign in self:
+            campaign.target_count = Partner.search_count(campaign._target_domain())
+
+    def _compute_counters(self):
+        cr = self.env.cr
+        stats = dict.fromkeys(self.ids)
+        if self.ids:
+            cr.execute("""
+                SELECT camp.id,
+                       (SELECT count(*) FROM aftersales_call c
+                         WHERE c.campaign_id = camp.id AND c.state != 'cancelled'),
+                       (SELECT count(*) FROM aftersales_call c
+                         WHERE c.campaign_id = camp.id AND c.state = 'done'),
+                       (SELECT count(*) FROM aftersales_call c
+                         WHERE c.campaign_id = camp.id AND c.campaign_response = 'accepted'),
+                       (SELECT count(*) FROM aftersales_call c
+                         WHERE c.campaign_id = camp.id AND c.campaign_response = 'declined'),
+                       (SELECT count(*) FROM aftersales_letter l
+                         WHERE l.campaign_id = camp.id),
+                       (SELECT count(*) FROM aftersales_call c
+                         WHERE c.campaign_id = camp.id AND c.state = 'done'
+                           AND c.date_call::date > c.date_due),
+                       (SELECT count(*) FROM aftersales_letter l
+                         WHERE l.campaign_id = camp.id
+                           AND l.create_date::date > camp.date_letter_deadline)
+                  FROM aftersales_campaign camp WHERE camp.id IN %s
+            """, (tuple(self.ids),))
+            for row in cr.fetchall():
+                stats[row[0]] = row[1:]
+        for campaign in self:
+            row = stats.get(campaign.id) or (0,) * 7
+            (campaign.call_count, campaign.reached_count, campaign.accepted_count,
+             campaign.declined_count, campaign.letter_count, campaign.late_call_count,
+             campaign.late_letter_count) = row
+
+    @api.constrains("notice_days", "letter_days")
+    def _check_days(self):
+        for campaign in self:
+            if campaign.notice_days < 0 or campaign.letter_days < 0:
+                raise ValidationError(_("The notice and letter delays cannot be negative."))
+
+    @api.constrains("target_domain")
+    def _check_target_domain(self):
+        for campaign in self:
+            try:
+                domain = safe_eval(campaign.target_domain or "[]")
+                self.env["res.partner"].search_count(domain)
+            except Exception as error:
+                raise ValidationError(_("The target of %s is not a valid filter: %s") % (
+                    campaign.name, error))
+
+    # ------------------------------------------------------------------ target
+
+    def _target_domain(self):
+        """The customers this campaign invites, as a res.partner domain."""
+        self.ensure_one()
+        domain = [("aftersales_customer", "=", True)]
+        domain += safe_eval(self.target_domain or "[]")
+        if self.company_id:
+            domain += ["|", ("company_id", "=", False),
+                       ("company_id", "=", self.company_id.id)]
+        if self.class_ids:
+            domain.append(("aftersales_class_id", "in", self.class_ids.ids))
+        if self.vehicle_model_ids:
+            domain.append(("vehicle_ids.product_id", "in", self.vehicle_model_ids.ids))
+        if self.last_visit_after:
+            domain.append(("aftersales_last_visit_date", ">=", self.last_visit_after))
+        if self.last_visit_before:
+            domain.append(("aftersales_last_visit_date", "<", self.last_visit_before))
+        if self.vehicle_max_age_years:
+            limit = fields.Date.from_string(fields.Date.context_today(self)) \
+                - relativedelta(years=self.vehicle_max_age_years)
+            domain.append(("vehicle_ids.handover_date", ">=", fields.Date.to_string(limit)))
+        return domain
+
+    def _target_partner_ids(self):
+        self.ensure_one()
+        return self.env["res.partner"].search(self._target_domain()).ids
+
+    # ------------------------------------------------------------------ actions
+
+    @api.multi
+    def action_schedule(self):
+        today = fields.Date.context_today(self)
+        for campaign in self:
+            if campaign.state != "draft":
+                raise UserError(_("Only a draft campaign can be scheduled."))
+            if campaign.date_event < today:
+                raise UserError(_("The event date of %s is in the past.") % campaign.name)
+            partners = self.env["res.partner"].search(campaign._target_domain())
+            if not partners:
+                raise UserError(_("The campaign %s targets no customer: widen its "
+                                  "filters.") % campaign.name)
+            if not campaign.mail_template_id:
+                raise UserError(_("Choose the notice template of %s: it renders the emails "
+                                  "and the printed letters.") % campaign.name)
+        self.write({"state": "scheduled"})
+        # A campaign scheduled less than two weeks ahead gets its calls at once, due today.
+        self.filtered(lambda c: c.date_notice <= today)._run_notice(today)
+        return True
+
+    @api.multi
+    def action_cancel(self):
+        for campaign in self:
+            if campaign.state == "done":
+                raise UserError(_("A finished campaign cannot be cancelled."))
+        self.write({"state": "cancelled"})
+        open_calls = self.mapped("call_ids").filtered(
+            lambda c: c.state in ("todo", "no_answer"))
+        open_calls.action_cancel()
+        return True
+
+    @api.multi
+    def action_draft(self):
+        self.filtered(lambda c: c.state == "cancelled").write({"state": "draft"})
+        return True
+
+    @api.multi
+    def action_view_calls(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_call").read()[0]
+        action["domain"] = [("campaign_id", "=", self.id)]
+        action["context"] = {"default_campaign_id": self.id, "default_purpose": "campaign"}
+        return action
+
+    @api.multi
+    def action_view_letters(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_letter").read()[0]
+        action["domain"] = [("campaign_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------ scheduled action
+
+    @api.model
+    def _cron_run_campaigns(self, commit=False):
+        """Daily: phone notices on the notice date, letters by the deadline."""
+        today = fields.Date.context_today(self)
+        campaigns = self.search([("state", "in", ("scheduled", "notifying")),
+                                 ("date_notice", "<=", today)])
+        for campaign in campaigns:
+            campaign._run_notice(today)
+            campaign._run_letters(today)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    def _run_notice(self, today):
+        """Create the notice calls (one per targeted customer) with their activities."""
+        for campaign in self:
+            partner_ids = campaign._target_partner_ids()
+            if campaign.state == "scheduled":
+                campaign.state = "notifying"
+            if partner_ids:
+                campaign._create_notice_calls(partner_ids, max(today, campaign.date_notice))
+
+    def _create_notice_calls(self, partner_ids, date_due):
+        self.ensure_one()
+        Call = self.env["aftersales.call"]
+        self.env.cr.execute("""
+            WITH target AS (
+                SELECT p.id AS partner_id, p.name AS partner_name,
+                       COALESCE(p.aftersales_user_id, %(officer)s) AS user_id,
+                       COALESCE(p.do_not_call, FALSE) AS do_not_call,
+                       (SELECT v.id FROM aftersales_vehicle v
+                         WHERE v.partner_id = p.id AND v.active ORDER BY v.id LIMIT 1)
+                           AS vehicle_id
+                  FROM res_partner p
+                  JOIN unnest(%(partner_ids)s::int[]) AS t(id) ON t.id = p.id
+                 WHERE NOT EXISTS (SELECT 1 FROM aftersales_call c
+                                    WHERE c.campaign_id = %(campaign)s
+                                      AND c.partner_id = p.id)
+            ), new_call AS (
+                INSERT INTO aftersales_call (
+                    name, partner_id, vehicle_id, campaign_id, campaign_response, direction,
+                    purpose, state, date_due, date_expiry, user_id, company_id, active,
+                    attempt_count, satisfaction_value, on_time, reached, expired, notes,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT partner_name || ' - ' || %(campaign_name)s, partner_id, vehicle_id,
+                       %(campaign)s, 'undecided', 'out', 'campaign',
+                       CASE WHEN do_not_call THEN 'cancelled' ELSE 'todo' END,
+                       %(date_due)s, %(date_event)s, user_id, %(company)s, TRUE,
+                       0, 0, 0, 0, 0,
+                       CASE WHEN do_not_call THEN %(dnc_note)s END,
+                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM target
+                ON CONFLICT DO NOTHING
+                RETURNING id, name, state, user_id, date_due
+            ), new_activity AS (
+                INSERT INTO mail_activity (
+                    res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                    date_deadline, user_id, create_uid, create_date, write_uid, write_date)
+                SELECT %(model_id)s, 'aftersales.call', id, name, %(type_id)s, %(summary)s,
+                       date_due, user_id,
+                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM new_call
+                 WHERE state = 'todo' AND user_id IS NOT NULL
+                RETURNING id
+            )
+            SELECT (SELECT count(*) FROM new_call), (SELECT count(*) FROM new_activity)
+        """, {
+            "partner_ids": partner_ids, "campaign": self.id, "campaign_name": self.name,
+            "officer": self.company_id.aftersales_default_user_id.id or None,
+            "date_due": date_due, "date_event": self.date_event,
+            "company": self.company_id.id, "uid": self.env.uid,
+            "model_id": self.env["ir.model"]._get("aftersales.call").id,
+            "type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "summary": _("Campaign notice: %s") % self.name,
+            "dnc_note": _("Not called: the customer asked not to be phoned (do-not-call)."),
+        })
+        created, _activities = self.env.cr.fetchone()
+        Call.invalidate_cache()
+        self.env["mail.activity"].invalidate_cache()
+        return created
+
+    def _run_letters(self, today):
+        """Letters go out once the customer's notice call is handled (declined: none),
+        and to every remaining targeted customer on the deadline."""
+        for campaign in self:
+            partner_ids = campaign._target_partner_ids()
+            if not partner_ids:
+                continue
+            deadline_reached = today >= campaign.date_letter_deadline
+            letters = self.env["aftersales.letter"]._create_campaign_letters(
+                campaign, partner_ids, deadline_reached)
+            letters.filtered(lambda lt: lt.channel == "email")._queue_emails()
+            letters.filtered(lambda lt: lt.channel == "post")._render_post_bodies()
+            if deadline_reached:
+                campaign.state = "done"
