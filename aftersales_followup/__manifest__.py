@@ -20,6 +20,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/aftersales_campaign_data.xml",
+        "data/aftersales_retention_data.xml",
         "report/aftersales_letter_report.xml",
         "views/aftersales_menus.xml",
         "views/aftersales_campaign_views.xml",

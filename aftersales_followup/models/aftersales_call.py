@@ -3,6 +3,8 @@
 import logging
 from datetime import timedelta
 
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -73,6 +75,8 @@ class AftersalesCall(models.Model):
     case_ids = fields.One2many("aftersales.case", "call_id", string="Cases")
     campaign_id = fields.Many2one("aftersales.campaign", string="Campaign", index=True,
                                   ondelete="restrict")
+    need_id = fields.Many2one("aftersales.need", string="Potential need", index=True,
+                              ondelete="set null", help="The need this call reminds of.")
     campaign_response = fields.Selection([
         ("accepted", "Accepted"),
         ("declined", "Declined"),
@@ -251,37 +255,40 @@ class AftersalesCall(models.Model):
         creates at most ``limit`` calls with their activities set-based, and returns
         (events selected, calls created); other addons append theirs (e.g. a warranty
         claim closed)."""
-        return [self._generate_due_call_batch]
+        return [self._generate_due_call_batch,
+                self.env["aftersales.need"]._generate_reminder_call_batch]
 
     def _handover_triggers(self):
         """Which rule trigger a handover of each kind of order starts."""
         return {"service": "service_handover", "vehicle": "vehicle_handover"}
 
     def _generate_due_call_batch(self, today, batch_size):
-        cr = self.env.cr
+        """Handovers whose rule day has come and whose window is open."""
         tz = self.env.user.tz or "UTC"
-        today_date = fields.Date.from_string(today)
+        triggers = self._handover_triggers()
         max_window = self.env["aftersales.followup.rule"].search(
-            [("trigger", "in", list(self._handover_triggers().values()))],
+            [("trigger", "in", list(triggers.values()))],
             order="window_days desc", limit=1).window_days
         if not max_window:
             return 0, 0
         # Bound the scan to handovers whose window can still be open (index on
         # handover_date): the cost follows the due handovers, not the whole history.
-        since = fields.Datetime.to_string(today_date - timedelta(days=max_window + 2))
-        triggers = self._handover_triggers()
+        since = fields.Datetime.to_string(
+            fields.Date.from_string(today) - timedelta(days=max_window + 2))
         kinds = list(triggers)
-        cr.execute("""
-            WITH due AS (
-                SELECT so.id AS order_id, so.partner_id, so.vehicle_id, so.company_id,
-                       r.id AS rule_id,
+        due = sql.SQL("""
+            SELECT partner_id, vehicle_id, company_id, rule_id, link_id, user_id,
+                   do_not_call, name, handover_day + delay_days AS date_due,
+                   handover_day + window_days AS date_expiry
+              FROM (
+                SELECT so.id AS link_id, so.partner_id, so.vehicle_id, so.company_id,
+                       r.id AS rule_id, r.delay_days, r.window_days,
                        (so.handover_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                            AS handover_day,
-                       r.delay_days, r.window_days,
                        COALESCE(p.aftersales_user_id, c.aftersales_default_user_id)
                            AS user_id,
                        COALESCE(p.do_not_call, FALSE) AS do_not_call,
-                       p.name AS partner_name, so.name AS order_name
+                       p.name || ' - ' || so.name AS name
                   FROM sale_order so
                   JOIN unnest(%(kinds)s::text[], %(triggers)s::text[]) AS k(kind, trig)
                     ON k.kind = so.aftersales_kind
@@ -295,21 +302,51 @@ class AftersalesCall(models.Model):
                        + r.delay_days <= %(today)s
                    AND (so.handover_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                        + r.window_days >= %(today)s
+                   AND {class_filter}
                    AND NOT EXISTS (SELECT 1 FROM aftersales_call ac
                                     WHERE ac.sale_order_id = so.id AND ac.rule_id = r.id)
                  ORDER BY so.id
                  LIMIT %(limit)s
-            ), new_call AS (
+              ) AS candidate
+        """).format(class_filter=self._rule_class_filter_sql())
+        return self._insert_due_calls(due, {
+            "tz": tz, "today": today, "since": since, "limit": batch_size,
+            "kinds": kinds, "triggers": [triggers[k] for k in kinds],
+        }, "sale_order_id", "followup", _("Follow-up call"))
+
+    @api.model
+    def _rule_class_filter_sql(self):
+        """A rule limited to some customer classes only applies to customers of those
+        classes (``r`` is the rule, ``p`` the customer)."""
+        return sql.SQL("""(NOT EXISTS (SELECT 1 FROM aftersales_followup_rule_class_rel x
+                                        WHERE x.rule_id = r.id)
+                           OR p.aftersales_class_id IN (
+                               SELECT x.class_id FROM aftersales_followup_rule_class_rel x
+                                WHERE x.rule_id = r.id))""")
+
+    @api.model
+    def _insert_due_calls(self, due, params, link_column, purpose, summary):
+        """Insert one call per row of ``due`` with the activity of each call to do, in
+        one statement; the unique indexes arbitrate (ON CONFLICT DO NOTHING).
+
+        ``due`` (psycopg2 SQL) yields partner_id, vehicle_id, company_id, rule_id,
+        link_id, user_id, do_not_call, name, date_due, date_expiry; ``link_id`` goes to
+        ``link_column`` (the event: order, need, claim...). Customers who asked not to be
+        phoned get a cancelled call saying why, and no activity.
+        Returns (rows selected, calls created).
+        """
+        assert link_column in self._fields and self._fields[link_column].type == "many2one"
+        query = sql.SQL("""
+            WITH due AS ({due}),
+            new_call AS (
                 INSERT INTO aftersales_call (
-                    name, partner_id, vehicle_id, rule_id, sale_order_id, direction, purpose,
+                    name, partner_id, vehicle_id, rule_id, {link}, direction, purpose,
                     state, date_due, date_expiry, user_id, company_id, active, attempt_count,
                     satisfaction_value, on_time, reached, expired, notes,
                     create_uid, create_date, write_uid, write_date)
-                SELECT partner_name || ' - ' || order_name, partner_id, vehicle_id, rule_id,
-                       order_id, 'out', 'followup',
+                SELECT name, partner_id, vehicle_id, rule_id, link_id, 'out', %(purpose)s,
                        CASE WHEN do_not_call THEN 'cancelled' ELSE 'todo' END,
-                       handover_day + delay_days, handover_day + window_days, user_id,
-                       company_id, TRUE, 0, 0, 0, 0, 0,
+                       date_due, date_expiry, user_id, company_id, TRUE, 0, 0, 0, 0, 0,
                        CASE WHEN do_not_call THEN %(dnc_note)s END,
                        %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM due
@@ -326,19 +363,19 @@ class AftersalesCall(models.Model):
                  WHERE state = 'todo' AND user_id IS NOT NULL
                 RETURNING id
             )
-            SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM new_call),
-                   (SELECT count(*) FROM new_activity)
-        """, {
-            "tz": tz, "today": today, "since": since, "limit": batch_size,
-            "kinds": kinds, "triggers": [triggers[k] for k in kinds],
-            "uid": self.env.uid,
-            "model_id": self.env["ir.model"]._get(self._name).id,
-            "type_id": self.env.ref("mail.mail_activity_data_call").id,
-            "summary": _("Follow-up call"),
-            "dnc_note": _("Not called: the customer asked not to be phoned (do-not-call)."),
-        })
-        selected, calls, _activities = cr.fetchone()
-        return selected, calls
+            SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM new_call)
+        """).format(due=due, link=sql.Identifier(link_column))
+        params = dict(params, purpose=purpose, summary=summary, uid=self.env.uid,
+                      model_id=self.env["ir.model"]._get(self._name).id,
+                      type_id=self.env.ref("mail.mail_activity_data_call").id,
+                      dnc_note=_("Not called: the customer asked not to be phoned "
+                                 "(do-not-call)."))
+        self.env.cr.execute(query, params)
+        selected, created = self.env.cr.fetchone()
+        if created:
+            self.invalidate_cache()
+            self.env["mail.activity"].invalidate_cache()
+        return selected, created
 
     def _expire_calls(self, today):
         """Calls left undone past their window expire; their activities are closed."""
@@ -371,6 +408,11 @@ class AftersalesCall(models.Model):
         cr.execute("""
             CREATE INDEX IF NOT EXISTS aftersales_call_queue_idx
                 ON aftersales_call (user_id, state, date_due)
+        """)
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_rule_need_uniq
+                ON aftersales_call (rule_id, need_id)
+             WHERE rule_id IS NOT NULL AND need_id IS NOT NULL
         """)
         # One notice call per campaign and customer.
         cr.execute("""

@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -259,62 +260,35 @@ class AftersalesCampaign(models.Model):
                 campaign._create_notice_calls(partner_ids, max(today, campaign.date_notice))
 
     def _create_notice_calls(self, partner_ids, date_due):
+        """One notice call per targeted customer, with its activity, set-based."""
         self.ensure_one()
         Call = self.env["aftersales.call"]
-        self.env.cr.execute("""
-            WITH target AS (
-                SELECT p.id AS partner_id, p.name AS partner_name,
-                       COALESCE(p.aftersales_user_id, %(officer)s) AS user_id,
-                       COALESCE(p.do_not_call, FALSE) AS do_not_call,
-                       (SELECT v.id FROM aftersales_vehicle v
-                         WHERE v.partner_id = p.id AND v.active ORDER BY v.id LIMIT 1)
-                           AS vehicle_id
-                  FROM res_partner p
-                  JOIN unnest(%(partner_ids)s::int[]) AS t(id) ON t.id = p.id
-                 WHERE NOT EXISTS (SELECT 1 FROM aftersales_call c
-                                    WHERE c.campaign_id = %(campaign)s
-                                      AND c.partner_id = p.id)
-            ), new_call AS (
-                INSERT INTO aftersales_call (
-                    name, partner_id, vehicle_id, campaign_id, campaign_response, direction,
-                    purpose, state, date_due, date_expiry, user_id, company_id, active,
-                    attempt_count, satisfaction_value, on_time, reached, expired, notes,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT partner_name || ' - ' || %(campaign_name)s, partner_id, vehicle_id,
-                       %(campaign)s, 'undecided', 'out', 'campaign',
-                       CASE WHEN do_not_call THEN 'cancelled' ELSE 'todo' END,
-                       %(date_due)s, %(date_event)s, user_id, %(company)s, TRUE,
-                       0, 0, 0, 0, 0,
-                       CASE WHEN do_not_call THEN %(dnc_note)s END,
-                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                  FROM target
-                ON CONFLICT DO NOTHING
-                RETURNING id, name, state, user_id, date_due
-            ), new_activity AS (
-                INSERT INTO mail_activity (
-                    res_model_id, res_model, res_id, res_name, activity_type_id, summary,
-                    date_deadline, user_id, create_uid, create_date, write_uid, write_date)
-                SELECT %(model_id)s, 'aftersales.call', id, name, %(type_id)s, %(summary)s,
-                       date_due, user_id,
-                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                  FROM new_call
-                 WHERE state = 'todo' AND user_id IS NOT NULL
-                RETURNING id
-            )
-            SELECT (SELECT count(*) FROM new_call), (SELECT count(*) FROM new_activity)
-        """, {
+        due = sql.SQL("""
+            SELECT p.id AS partner_id,
+                   (SELECT v.id FROM aftersales_vehicle v
+                     WHERE v.partner_id = p.id AND v.active ORDER BY v.id LIMIT 1)
+                       AS vehicle_id,
+                   %(company)s AS company_id, NULL::int AS rule_id, %(campaign)s AS link_id,
+                   COALESCE(p.aftersales_user_id, %(officer)s) AS user_id,
+                   COALESCE(p.do_not_call, FALSE) AS do_not_call,
+                   p.name || ' - ' || %(campaign_name)s AS name,
+                   %(date_due)s::date AS date_due, %(date_event)s::date AS date_expiry
+              FROM res_partner p
+              JOIN unnest(%(partner_ids)s::int[]) AS t(id) ON t.id = p.id
+             WHERE NOT EXISTS (SELECT 1 FROM aftersales_call c
+                                WHERE c.campaign_id = %(campaign)s AND c.partner_id = p.id)
+        """)
+        _selected, created = Call._insert_due_calls(due, {
             "partner_ids": partner_ids, "campaign": self.id, "campaign_name": self.name,
             "officer": self.company_id.aftersales_default_user_id.id or None,
             "date_due": date_due, "date_event": self.date_event,
-            "company": self.company_id.id, "uid": self.env.uid,
-            "model_id": self.env["ir.model"]._get("aftersales.call").id,
-            "type_id": self.env.ref("mail.mail_activity_data_call").id,
-            "summary": _("Campaign notice: %s") % self.name,
-            "dnc_note": _("Not called: the customer asked not to be phoned (do-not-call)."),
-        })
-        created, _activities = self.env.cr.fetchone()
-        Call.invalidate_cache()
-        self.env["mail.activity"].invalidate_cache()
+            "company": self.company_id.id,
+        }, "campaign_id", "campaign", _("Campaign notice: %s") % self.name)
+        self.env.cr.execute("""
+            UPDATE aftersales_call SET campaign_response = 'undecided'
+             WHERE campaign_id = %s AND campaign_response IS NULL
+        """, (self.id,))
+        Call.invalidate_cache(["campaign_response"])
         return created
 
     def _run_letters(self, today):

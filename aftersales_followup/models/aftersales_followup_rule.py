@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+HANDOVER_TRIGGERS = ("service_handover", "vehicle_handover")
+
 
 class AftersalesFollowupRule(models.Model):
     """When a follow-up call is due after an event (S5: three days after the customer
@@ -16,8 +18,30 @@ class AftersalesFollowupRule(models.Model):
     trigger = fields.Selection([
         ("service_handover", "Vehicle handed over after a service visit"),
         ("vehicle_handover", "Vehicle handed over after a sale"),
+        ("service_due", "Next service approaching"),
+        ("warranty_ending", "Warranty ending"),
+        ("insurance_due", "Insurance renewal approaching"),
+        ("trade_in", "Vehicle old enough for a trade-in"),
     ], required=True, index=True,
-        help="The event that starts the follow-up clock.")
+        help="The event that starts the follow-up clock: a handover, or a potential need of "
+             "the customer whose date approaches.")
+    action = fields.Selection([
+        ("call", "Call by the officer"),
+        ("email", "Email from a template"),
+    ], required=True, default="call",
+        help="How the customer is reminded of a potential need (handovers are always "
+             "followed up by phone).")
+    mail_template_id = fields.Many2one(
+        "mail.template", string="Email template",
+        domain="[('model', '=', 'aftersales.letter')]",
+        help="Reminder email, rendered for the letter registered for each customer.")
+    lead_days = fields.Integer(
+        string="Remind (days before)", default=14,
+        help="For needs: the reminder is due this many days before the need's date.")
+    class_ids = fields.Many2many(
+        "aftersales.customer.class", "aftersales_followup_rule_class_rel", "rule_id",
+        "class_id", string="Customer classes",
+        help="Only customers of these classes (all when empty): service differs per class.")
     delay_days = fields.Integer(
         string="Call after (days)", default=3, required=True,
         help="The call is due this many days after the event.")
@@ -40,6 +64,16 @@ class AftersalesFollowupRule(models.Model):
         counts = {g["rule_id"][0]: g["rule_id_count"] for g in groups}
         for rule in self:
             rule.call_count = counts.get(rule.id, 0)
+
+    @api.constrains("action", "mail_template_id", "trigger")
+    def _check_email_template(self):
+        for rule in self:
+            if rule.action == "email" and not rule.mail_template_id:
+                raise ValidationError(_("Rule %s reminds by email: choose its template.")
+                                      % rule.name)
+            if rule.action == "email" and rule.trigger in HANDOVER_TRIGGERS:
+                raise ValidationError(_("Rule %s: a handover is always followed up by "
+                                        "phone.") % rule.name)
 
     @api.constrains("delay_days", "window_days")
     def _check_window(self):

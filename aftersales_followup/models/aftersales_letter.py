@@ -30,6 +30,8 @@ class AftersalesLetter(models.Model):
     campaign_id = fields.Many2one("aftersales.campaign", string="Campaign", index=True,
                                   ondelete="restrict")
     case_id = fields.Many2one("aftersales.case", string="Case", index=True)
+    need_id = fields.Many2one("aftersales.need", string="Potential need", index=True,
+                              ondelete="set null")
     call_id = fields.Many2one("aftersales.call", string="Call", index=True)
     mail_template_id = fields.Many2one("mail.template", string="Template")
     mail_id = fields.Many2one("mail.mail", string="Queued email", index=True,
@@ -67,6 +69,11 @@ class AftersalesLetter(models.Model):
             CREATE UNIQUE INDEX IF NOT EXISTS aftersales_letter_campaign_partner_uniq
                 ON aftersales_letter (campaign_id, partner_id)
              WHERE campaign_id IS NOT NULL AND kind = 'notice'
+        """)
+        # One reminder email per need and template.
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_letter_need_template_uniq
+                ON aftersales_letter (need_id, mail_template_id) WHERE need_id IS NOT NULL
         """)
 
     @api.multi

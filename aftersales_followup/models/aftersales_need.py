@@ -1,6 +1,20 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+import logging
+
+from psycopg2 import sql
+
+from odoo import _, api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# Which follow-up rule trigger reminds of each kind of need.
+NEED_TRIGGERS = {
+    "service": "service_due",
+    "warranty_end": "warranty_ending",
+    "insurance": "insurance_due",
+    "trade_in": "trade_in",
+}
 
 
 class AftersalesNeed(models.Model):
@@ -32,6 +46,15 @@ class AftersalesNeed(models.Model):
         ("done", "Converted"),
         ("declined", "Declined"),
     ], default="open", required=True, index=True, track_visibility="onchange")
+    source = fields.Selection([("manual", "Recorded"), ("auto", "From the vehicle data")],
+                              required=True, default="manual", readonly=True)
+    order_id = fields.Many2one("sale.order", string="Booked visit", readonly=True,
+                               help="The service visit that converted this need.")
+    call_ids = fields.One2many("aftersales.call", "need_id", string="Reminder calls")
+    converted = fields.Integer(compute="_compute_converted", store=True,
+                               group_operator="avg",
+                               help="1 when the need led to a visit: averaged, the "
+                                    "conversion rate.")
     user_id = fields.Many2one(related="partner_id.aftersales_user_id", store=True,
                               string="Officer", readonly=True)
     company_id = fields.Many2one(
@@ -45,6 +68,11 @@ class AftersalesNeed(models.Model):
             need.name = " - ".join(x for x in (
                 labels.get(need.kind), need.vehicle_id.name or need.partner_id.name) if x)
 
+    @api.depends("state", "order_id")
+    def _compute_converted(self):
+        for need in self:
+            need.converted = 1 if need.state == "done" and need.order_id else 0
+
     @api.multi
     def action_done(self):
         self.write({"state": "done"})
@@ -56,3 +84,149 @@ class AftersalesNeed(models.Model):
     @api.multi
     def action_reopen(self):
         self.write({"state": "open"})
+
+    # ------------------------------------------------------------------ scheduled action
+
+    @api.model
+    def _cron_refresh_needs(self, commit=False):
+        """Create or refresh the needs the vehicle data show, then remind customers of
+        those whose date approaches (calls through the due-call machinery, emails
+        through the letter register)."""
+        refreshed = self._refresh_needs_from_vehicles()
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        emails = self._send_need_reminder_emails()
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return {"needs": refreshed, "emails": emails}
+
+    @api.model
+    def _need_sources(self):
+        """(kind, SQL expression of the need's date over vehicle ``v``) for each need the
+        vehicle data reveal; other addons add theirs (the warranty end)."""
+        trade_in_years = int(self.env["ir.config_parameter"].sudo().get_param(
+            "aftersales_followup.trade_in_years", 6))
+        return [
+            ("service", sql.SQL("v.next_service_date")),
+            # insurance renews every year on the handover's anniversary
+            ("insurance", sql.SQL("""(v.handover_date + (ceil(GREATEST(
+                EXTRACT(EPOCH FROM age(CURRENT_DATE, v.handover_date)) / 31557600.0, 0.001))
+                * interval '1 year'))::date""")),
+            ("trade_in", sql.SQL("(v.handover_date + {} * interval '1 year')::date").format(
+                sql.Literal(trade_in_years))),
+        ]
+
+    @api.model
+    def _refresh_needs_from_vehicles(self):
+        """Upsert one open automatic need per vehicle and kind (unique index), moving its
+        date when the vehicle data changed. One statement per kind of need."""
+        total = 0
+        for kind, date_expr in self._need_sources():
+            self.env.cr.execute(sql.SQL("""
+                INSERT INTO aftersales_need (
+                    name, partner_id, vehicle_id, kind, date_expected, state, source,
+                    company_id, converted, create_uid, create_date, write_uid, write_date)
+                SELECT v.name, v.partner_id, v.id, %(kind)s, {date_expr}, 'open', 'auto',
+                       v.company_id, 0,
+                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM aftersales_vehicle v
+                 WHERE v.active AND v.partner_id IS NOT NULL AND {date_expr} IS NOT NULL
+                   AND {date_expr} >= CURRENT_DATE
+                ON CONFLICT (vehicle_id, kind) WHERE state = 'open' AND source = 'auto'
+                DO UPDATE SET date_expected = EXCLUDED.date_expected,
+                              partner_id = EXCLUDED.partner_id,
+                              write_date = EXCLUDED.write_date
+                 WHERE aftersales_need.date_expected IS DISTINCT FROM EXCLUDED.date_expected
+                    OR aftersales_need.partner_id IS DISTINCT FROM EXCLUDED.partner_id
+            """).format(date_expr=date_expr), {"kind": kind, "uid": self.env.uid})
+            total += self.env.cr.rowcount
+        self.invalidate_cache()
+        return total
+
+    @api.model
+    def _reminder_due_sql(self, action):
+        """Open needs whose reminder day (date - lead days) has come, for the rules of
+        ``action``, not yet reminded by that rule; ``r`` is the rule, ``p`` the customer."""
+        return sql.SQL("""
+            SELECT n.partner_id, n.vehicle_id, n.company_id, r.id AS rule_id,
+                   n.id AS link_id,
+                   COALESCE(p.aftersales_user_id, c.aftersales_default_user_id) AS user_id,
+                   COALESCE(p.do_not_call, FALSE) AS do_not_call,
+                   p.name || ' - ' || COALESCE(n.name, '') AS name,
+                   GREATEST(n.date_expected - r.lead_days, %(today)s::date) AS date_due,
+                   n.date_expected - r.lead_days + r.window_days AS date_expiry,
+                   p.email, COALESCE(p.opt_out, FALSE) AS opt_out,
+                   r.mail_template_id
+              FROM aftersales_need n
+              JOIN unnest(%(kinds)s::text[], %(triggers)s::text[]) AS k(kind, trig)
+                ON k.kind = n.kind
+              JOIN aftersales_followup_rule r
+                ON r.active AND r.trigger = k.trig AND r.action = {action}
+               AND (r.company_id IS NULL OR r.company_id = n.company_id)
+              JOIN res_partner p ON p.id = n.partner_id
+              JOIN res_company c ON c.id = n.company_id
+             WHERE n.state = 'open' AND n.date_expected IS NOT NULL
+               AND n.date_expected - r.lead_days <= %(today)s
+               AND n.date_expected - r.lead_days + r.window_days >= %(today)s
+               AND {class_filter}
+        """).format(action=sql.Literal(action),
+                    class_filter=self.env["aftersales.call"]._rule_class_filter_sql())
+
+    def _reminder_params(self, today):
+        return {"today": today, "kinds": list(NEED_TRIGGERS),
+                "triggers": list(NEED_TRIGGERS.values())}
+
+    @api.model
+    def _generate_reminder_call_batch(self, today, batch_size):
+        """Due-call generator (see aftersales.call): one call per need and rule."""
+        due = sql.SQL("""
+            SELECT * FROM ({base}) AS candidate
+             WHERE NOT EXISTS (SELECT 1 FROM aftersales_call ac
+                                WHERE ac.need_id = candidate.link_id
+                                  AND ac.rule_id = candidate.rule_id)
+             ORDER BY link_id LIMIT %(limit)s
+        """).format(base=self._reminder_due_sql("call"))
+        params = dict(self._reminder_params(today), limit=batch_size)
+        return self.env["aftersales.call"]._insert_due_calls(
+            due, params, "need_id", "other", _("Remind the customer"))
+
+    @api.model
+    def _send_need_reminder_emails(self):
+        """Reminder emails for the rules that remind by email: one registered letter
+        per need and template (unique index), only to customers who accept email."""
+        today = fields.Date.context_today(self)
+        query = sql.SQL("""
+            INSERT INTO aftersales_letter (
+                name, partner_id, kind, channel, need_id, mail_template_id, state,
+                company_id, active, res_model, res_id,
+                create_uid, create_date, write_uid, write_date)
+            SELECT name, partner_id, 'followup', 'email', link_id, mail_template_id, 'draft',
+                   company_id, TRUE, 'aftersales.need', link_id,
+                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+              FROM ({base}) AS candidate
+             WHERE COALESCE(email, '') != '' AND NOT opt_out
+               AND mail_template_id IS NOT NULL
+            ON CONFLICT DO NOTHING
+            RETURNING id
+        """).format(base=self._reminder_due_sql("email"))
+        self.env.cr.execute(query, dict(self._reminder_params(today), uid=self.env.uid))
+        letters = self.env["aftersales.letter"].browse(
+            [row[0] for row in self.env.cr.fetchall()])
+        letters._queue_emails()
+        return len(letters)
+
+    @api.model
+    def _close_booked_needs(self, orders):
+        """A confirmed service visit converts the vehicle's open service needs."""
+        for order in orders.filtered(lambda o: o.vehicle_id):
+            needs = self.search([("vehicle_id", "=", order.vehicle_id.id),
+                                 ("state", "=", "open"), ("kind", "in", ("service", "tyres"))])
+            needs.write({"state": "done", "order_id": order.id})
+
+    @api.model_cr
+    def init(self):
+        # One open automatic need per vehicle and kind: the refresh upserts on it.
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_need_auto_open_uniq
+                ON aftersales_need (vehicle_id, kind) WHERE state = 'open' AND source = 'auto'
+        """)

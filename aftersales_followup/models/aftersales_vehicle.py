@@ -1,6 +1,9 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import re
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -54,6 +57,19 @@ class AftersalesVehicle(models.Model):
     active = fields.Boolean(default=True)
     sale_order_ids = fields.One2many("sale.order", "vehicle_id", string="Orders")
     call_ids = fields.One2many("aftersales.call", "vehicle_id", string="Calls")
+    reading_ids = fields.One2many("aftersales.odometer.reading", "vehicle_id",
+                                  string="Odometer readings")
+    last_service_date = fields.Date(
+        compute="_compute_service_estimate", store=True,
+        help="Check-in day of the vehicle's last service visit.")
+    km_per_day = fields.Float(
+        string="Average km per day", compute="_compute_service_estimate", store=True,
+        digits=(8, 1), help="From the first and last odometer readings.")
+    next_service_date = fields.Date(
+        compute="_compute_service_estimate", store=True, index=True,
+        help="When the next maintenance is due: the model's interval in months or in "
+             "kilometres (at the vehicle's average km per day) from the last service or "
+             "the handover, whichever comes first.")
     service_count = fields.Integer(compute="_compute_counts")
     call_count = fields.Integer(compute="_compute_counts")
 
@@ -70,6 +86,50 @@ class AftersalesVehicle(models.Model):
             if vehicle.product_id:
                 parts.append(vehicle.product_id.name)
             vehicle.name = " - ".join(p for p in parts if p)
+
+    @api.depends("reading_ids.odometer", "reading_ids.date", "sale_order_ids.checkin_date",
+                 "sale_order_ids.state", "handover_date",
+                 "product_id.service_interval_months", "product_id.service_interval_km")
+    def _compute_service_estimate(self):
+        for vehicle in self:
+            visits = vehicle.sale_order_ids.filtered(
+                lambda o: o.aftersales_kind == "service" and o.checkin_date
+                and o.state in ("sale", "done"))
+            last_visit = max(visits.mapped("checkin_date")) if visits else False
+            vehicle.last_service_date = last_visit and last_visit[:10]
+            readings = vehicle.reading_ids.sorted(lambda r: (r.date, r.id))
+            vehicle.km_per_day = vehicle._average_km_per_day(readings)
+            vehicle.next_service_date = vehicle._estimate_next_service(readings)
+
+    @staticmethod
+    def _average_km_per_day(readings):
+        if len(readings) < 2:
+            return 0.0
+        first, last = readings[0], readings[-1]
+        days = (fields.Date.from_string(last.date) - fields.Date.from_string(first.date)).days
+        return max(last.odometer - first.odometer, 0) / days if days > 0 else 0.0
+
+    def _estimate_next_service(self, readings):
+        """The earlier of base + interval months and the day the interval in km is
+        reached at the average km per day (base: last service, else handover)."""
+        self.ensure_one()
+        base = self.last_service_date or self.handover_date
+        months = self.product_id.service_interval_months
+        interval_km = self.product_id.service_interval_km
+        if not base or not (months or interval_km):
+            return False
+        base_day = fields.Date.from_string(base)
+        candidates = []
+        if months:
+            candidates.append(base_day + relativedelta(months=months))
+        if interval_km and self.km_per_day > 0 and readings:
+            before = readings.filtered(lambda r: r.date <= base)
+            km_at_base = before[-1].odometer if before else 0
+            last = readings[-1]
+            remaining = interval_km - (last.odometer - km_at_base)
+            candidates.append(fields.Date.from_string(last.date)
+                              + timedelta(days=int(remaining / self.km_per_day)))
+        return fields.Date.to_string(min(candidates)) if candidates else False
 
     def _compute_counts(self):
         for vehicle in self:
@@ -110,7 +170,14 @@ class AftersalesVehicle(models.Model):
             company_id = vals.get("company_id") or self.default_get(
                 ["company_id"]).get("company_id")
             self._check_vin_free(vals["vin"], company_id)
-        return super(AftersalesVehicle, self).create(vals)
+        vehicle = super(AftersalesVehicle, self).create(vals)
+        if vehicle.odometer:
+            self.env["aftersales.odometer.reading"].create({
+                "vehicle_id": vehicle.id, "odometer": vehicle.odometer,
+                "date": vehicle.odometer_date or vehicle.handover_date
+                or fields.Date.context_today(self),
+                "source": "handover" if vehicle.handover_date else "manual"})
+        return vehicle
 
     @api.multi
     def write(self, vals):
@@ -122,7 +189,17 @@ class AftersalesVehicle(models.Model):
                                         vals.get("company_id", vehicle.company_id.id))
         if vals.get("odometer") is not None:
             self._check_odometer_not_decreasing(vals["odometer"])
-        return super(AftersalesVehicle, self).write(vals)
+        if vals.get("odometer") and not vals.get("odometer_date"):
+            vals["odometer_date"] = fields.Date.context_today(self)
+        result = super(AftersalesVehicle, self).write(vals)
+        if vals.get("odometer"):
+            Reading = self.env["aftersales.odometer.reading"]
+            for vehicle in self:
+                Reading.create({
+                    "vehicle_id": vehicle.id, "odometer": vehicle.odometer,
+                    "date": vals["odometer_date"],
+                    "source": self.env.context.get("aftersales_reading_source", "manual")})
+        return result
 
     def _check_odometer_not_decreasing(self, new_reading):
         for vehicle in self:
@@ -131,12 +208,14 @@ class AftersalesVehicle(models.Model):
                     "The odometer of %s cannot go back from %d km to %d km.") % (
                         vehicle.display_name, vehicle.odometer, new_reading))
 
-    def _record_odometer(self, reading, date=None):
-        """Store a new reading from a service visit or claim (refuses a lower one)."""
+    def _record_odometer(self, reading, date=None, source="manual"):
+        """Store a new reading from a service visit or claim (refuses a lower one) and
+        keep it in the vehicle's reading history."""
         self.ensure_one()
         if reading and reading != self.odometer:
-            self.write({"odometer": reading,
-                        "odometer_date": date or fields.Date.context_today(self)})
+            self.with_context(aftersales_reading_source=source).write({
+                "odometer": reading,
+                "odometer_date": date or fields.Date.context_today(self)})
 
     @api.multi
     def action_view_calls(self):

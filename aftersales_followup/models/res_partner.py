@@ -18,6 +18,13 @@ class ResPartner(models.Model):
     aftersales_class_id = fields.Many2one(
         "aftersales.customer.class", string="Customer class", index=True,
         track_visibility="onchange")
+    aftersales_class_pinned = fields.Boolean(
+        string="Class pinned", track_visibility="onchange",
+        help="Keep the class chosen by hand: the nightly classification leaves it alone.")
+    aftersales_returning = fields.Integer(
+        string="Returning customer", readonly=True, group_operator="avg",
+        help="1 when the customer came back for service within the last 12 months after an "
+             "earlier visit (kept up to date nightly); averaged, the returning rate.")
     do_not_call = fields.Boolean(
         string="Do not call", track_visibility="onchange",
         help="The customer asked not to be phoned: follow-up calls are registered as "

@@ -69,13 +69,14 @@ class SaleOrder(models.Model):
                 raise UserError(_("%s is a service visit: choose the vehicle before "
                                   "confirming.") % order.name)
             if order.odometer_in:
-                order.vehicle_id._record_odometer(order.odometer_in)
+                order.vehicle_id._record_odometer(order.odometer_in, source="service")
         result = super(SaleOrder, self).action_confirm()
         now = fields.Datetime.now()
         for order in self.filtered(lambda o: o.aftersales_kind):
             order.partner_id.commercial_partner_id._aftersales_open_file(order.vehicle_id)
             if order.aftersales_kind == "service" and not order.checkin_date:
                 order.checkin_date = now
+        self.env["aftersales.need"]._close_booked_needs(service)
         return result
 
     @api.multi

@@ -1,0 +1,27 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+
+
+class AftersalesOdometerReading(models.Model):
+    """An odometer reading of a vehicle on a day: their history gives the vehicle's
+    average kilometres per day, from which the next service is estimated."""
+    _name = "aftersales.odometer.reading"
+    _description = "Odometer reading"
+    _order = "date desc, id desc"
+
+    vehicle_id = fields.Many2one("aftersales.vehicle", required=True, index=True,
+                                 ondelete="cascade")
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    odometer = fields.Integer(string="Odometer (km)", required=True)
+    source = fields.Selection([
+        ("handover", "Handover"),
+        ("service", "Service visit"),
+        ("claim", "Warranty claim"),
+        ("manual", "Manual"),
+    ], required=True, default="manual")
+    company_id = fields.Many2one(related="vehicle_id.company_id", store=True, readonly=True)
+
+    _sql_constraints = [
+        ("odometer_positive", "CHECK(odometer >= 0)", "The odometer cannot be negative."),
+    ]
