@@ -29,7 +29,7 @@ class AftersalesCall(models.Model):
     _inherit = ["aftersales.activity.mixin"]
     _order = "date_due desc, id desc"
 
-    name = fields.Char(required=True, default=lambda self: _("Call"))
+    name = fields.Char(string="Subject", required=True, default=lambda self: _("Call"))
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True,
                                  track_visibility="onchange")
     phone = fields.Char(related="partner_id.phone", readonly=True)
@@ -94,7 +94,7 @@ class AftersalesCall(models.Model):
         string="Done on time", compute="_compute_kpi", store=True, group_operator="avg",
         help="1 when the call was done by its due date: averaged, the on-time share.")
     reached = fields.Integer(
-        string="Reached", compute="_compute_kpi", store=True, group_operator="avg",
+        compute="_compute_kpi", store=True, group_operator="avg",
         help="1 when the customer was reached: averaged, the reach rate.")
     expired = fields.Integer(compute="_compute_kpi", store=True, group_operator="sum")
     case_count = fields.Integer(compute="_compute_case_count")
@@ -110,6 +110,28 @@ class AftersalesCall(models.Model):
                     call, fields.Datetime.from_string(call.date_call)).date())
             call.on_time = 1 if (call.state == "done" and done_day and call.date_due
                                  and done_day <= call.date_due) else 0
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """The average satisfaction of a group counts only the calls that were given a
+        score: unscored calls store 0 and would drag the KPI down."""
+        groups = super(AftersalesCall, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        if not any(f.split(":")[0] == "satisfaction_value" for f in fields):
+            return groups
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        keys = groupby[:1] if lazy else groupby
+        rated = super(AftersalesCall, self).read_group(
+            list(domain) + [("satisfaction", "!=", False)],
+            ["satisfaction_value"] + [k.split(":")[0] for k in keys], keys, lazy=False)
+
+        def key(group):
+            return tuple(str(group.get(name)) for name in keys)
+        averages = {key(group): group["satisfaction_value"] for group in rated}
+        for group in groups:
+            group["satisfaction_value"] = averages.get(key(group), 0)
+        return groups
 
     def _compute_case_count(self):
         for call in self:
@@ -138,9 +160,10 @@ class AftersalesCall(models.Model):
         supervisor the same day when the customer is unhappy (before the maker's survey)."""
         for call in self:
             if call.state in ("expired", "cancelled"):
-                raise UserError(_("The call %s is %s and cannot be done any more.") % (
-                    call.display_name, dict(self._fields["state"]._description_selection(
-                        self.env))[call.state]))
+                raise UserError(_("The call %(call)s is %(state)s and cannot be done any more.") % {
+                    "call": call.display_name,
+                    "state": dict(self._fields["state"]._description_selection(
+                        self.env))[call.state]})
         now = fields.Datetime.now()
         for call in self:
             call.write({"state": "done", "date_call": call.date_call or now})
@@ -212,8 +235,8 @@ class AftersalesCall(models.Model):
                 continue
             call._aftersales_schedule_activity(
                 activity_type, supervisor, today,
-                _("Unhappy customer (%s/5): %s") % (call.satisfaction,
-                                                    call.partner_id.display_name),
+                _("Unhappy customer (%(score)s/5): %(customer)s") % {
+                    "score": call.satisfaction, "customer": call.partner_id.display_name},
                 call.notes or "")
 
     # ------------------------------------------------------------------ scheduled action

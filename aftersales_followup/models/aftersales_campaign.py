@@ -151,8 +151,9 @@ class AftersalesCampaign(models.Model):
                 domain = safe_eval(campaign.target_domain or "[]")
                 self.env["res.partner"].search_count(domain)
             except Exception as error:
-                raise ValidationError(_("The target of %s is not a valid filter: %s") % (
-                    campaign.name, error))
+                raise ValidationError(_(
+                    "The target of %(campaign)s is not a valid filter: %(error)s") % {
+                        "campaign": campaign.name, "error": error})
 
     # ------------------------------------------------------------------ target
 

@@ -92,8 +92,9 @@ class AftersalesCase(models.Model):
     def _check_state(self, allowed, action):
         for case in self:
             if case.state not in allowed:
-                raise UserError(_("The case %s cannot be %s in its current state.") % (
-                    case.display_name, action))
+                raise UserError(_(
+                    "The case %(case)s cannot be %(action)s in its current state.") % {
+                        "case": case.display_name, "action": action})
 
     @api.multi
     def action_answer(self):
@@ -128,7 +129,8 @@ class AftersalesCase(models.Model):
             case.write({"state": "escalated", "supervisor_id": supervisor.id})
             kind = dict(self._fields["kind"]._description_selection(self.env))[case.kind]
             case._aftersales_schedule_activity(
-                activity_type, supervisor, today, _("Escalated %s: %s") % (kind, case.name),
+                activity_type, supervisor, today,
+                _("Escalated %(kind)s: %(case)s") % {"kind": kind, "case": case.name},
                 case.description or "")
         return True
 

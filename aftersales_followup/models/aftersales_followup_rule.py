@@ -82,5 +82,6 @@ class AftersalesFollowupRule(models.Model):
                 raise ValidationError(_("The delay of rule %s cannot be negative.") % rule.name)
             if rule.window_days <= rule.delay_days:
                 raise ValidationError(_(
-                    "The window of rule %s (%d days) must be longer than its delay "
-                    "(%d days).") % (rule.name, rule.window_days, rule.delay_days))
+                    "The window of rule %(rule)s (%(window)d days) must be longer than its "
+                    "delay (%(delay)d days).") % {"rule": rule.name, "window": rule.window_days,
+                                                  "delay": rule.delay_days})

@@ -19,7 +19,8 @@ def normalize_vin(vin):
 def check_vin(vin):
     """Return an error message for an invalid VIN, or None."""
     if len(vin) != 17:
-        return _("The VIN %s has %d characters; a VIN has exactly 17.") % (vin, len(vin))
+        return _("The VIN %(vin)s has %(length)d characters; a VIN has exactly 17.") % {
+            "vin": vin, "length": len(vin)}
     if not VIN_PATTERN.match(vin):
         return _("The VIN %s contains characters not allowed in a VIN (only digits and "
                  "letters, except I, O and Q).") % vin
@@ -97,7 +98,9 @@ class AftersalesVehicle(models.Model):
                 and o.state in ("sale", "done"))
             last_visit = max(visits.mapped("checkin_date")) if visits else False
             vehicle.last_service_date = last_visit and last_visit[:10]
-            readings = vehicle.reading_ids.sorted(lambda r: (r.date, r.id))
+            # sudo: a stored estimate must not depend on who triggers it (a warehouse
+            # user handing over a sold vehicle may not read the reading history).
+            readings = vehicle.sudo().reading_ids.sorted(lambda r: (r.date, r.id))
             vehicle.km_per_day = vehicle._average_km_per_day(readings)
             vehicle.next_service_date = vehicle._estimate_next_service(readings)
 
@@ -160,8 +163,8 @@ class AftersalesVehicle(models.Model):
             [("vin", "=", vin), ("company_id", "=", company_id), ("id", "not in", self.ids)],
             limit=1)
         if duplicate:
-            raise ValidationError(_("The VIN %s is already registered for %s.") % (
-                vin, duplicate.display_name))
+            raise ValidationError(_("The VIN %(vin)s is already registered for %(vehicle)s.") % {
+                "vin": vin, "vehicle": duplicate.display_name})
 
     @api.model
     def create(self, vals):
@@ -205,8 +208,9 @@ class AftersalesVehicle(models.Model):
         for vehicle in self:
             if new_reading < vehicle.odometer:
                 raise ValidationError(_(
-                    "The odometer of %s cannot go back from %d km to %d km.") % (
-                        vehicle.display_name, vehicle.odometer, new_reading))
+                    "The odometer of %(vehicle)s cannot go back from %(last)d km to "
+                    "%(new)d km.") % {"vehicle": vehicle.display_name,
+                                      "last": vehicle.odometer, "new": new_reading})
 
     def _record_odometer(self, reading, date=None, source="manual"):
         """Store a new reading from a service visit or claim (refuses a lower one) and

@@ -35,8 +35,10 @@ class SaleOrder(models.Model):
             if order.handover_date and order.checkin_date \
                     and order.handover_date < order.checkin_date:
                 raise ValidationError(_(
-                    "%s: the vehicle cannot be handed over (%s) before it was checked in "
-                    "(%s).") % (order.name, order.handover_date, order.checkin_date))
+                    "%(order)s: the vehicle cannot be handed over (%(handover)s) before it "
+                    "was checked in (%(checkin)s).") % {
+                        "order": order.name, "handover": order.handover_date,
+                        "checkin": order.checkin_date})
 
     @api.constrains("odometer_in")
     def _check_odometer_in(self):

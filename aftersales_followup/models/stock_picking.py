@@ -26,4 +26,7 @@ class StockPicking(models.Model):
                         fields.Datetime.context_timestamp(
                             picking, fields.Datetime.from_string(date)).date()),
                 })
-            order._aftersales_set_handover(date)
+            # The warehouse worker validating the delivery need not be an after-sales
+            # user: the thank-you email and its letter register entry are recorded on
+            # their behalf.
+            order.sudo()._aftersales_set_handover(date)

@@ -1,0 +1,204 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""What every test of the addon starts from: a dealership (the main company) with its
+default follow-up officer and its supervisor, a second dealership with its own after-sales
+user and no supervisor, a vehicle model, customers, and helpers to produce service visits
+handed over a given number of days ago.
+
+The test database holds the demo data too: tests never assume a table is empty and always
+look at their own records (calls of their own orders, letters of their own customers...).
+"""
+import contextlib
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import fields
+from odoo.tests.common import SavepointCase
+
+
+class AftersalesCommon(SavepointCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(AftersalesCommon, cls).setUpClass()
+        cls._vin_counter = 0
+        group = cls.env.ref
+        # Every user Odoo 11 creates gets "Contact Creation" from the default user template;
+        # after-sales staff need it to keep the customer file (S1-S4). groups_id (6, ...)
+        # below replaces the template's groups, so it is given back explicitly.
+        contacts = group("base.group_partner_manager").id
+        # Everyone works in the time zone the scheduled action tells days in, so that
+        # "today" is the same day for every user of a test.
+        tz = cls.env.user.tz or "UTC"
+        users = cls.env["res.users"].with_context(no_reset_password=True,
+                                                  default_tz=tz)
+        cls.company = cls.env.ref("base.main_company")
+        cls.officer = users.create({
+            "name": "Olivia Officer",
+            "login": "h2_officer",
+            "email": "olivia.officer@dealer.example.com",
+            "company_id": cls.company.id,
+            "company_ids": [(6, 0, cls.company.ids)],
+            "groups_id": [(6, 0, [group("aftersales_followup.group_aftersales_user").id,
+                                  group("sales_team.group_sale_salesman").id, contacts])],
+        })
+        cls.supervisor = users.create({
+            "name": "Sam Supervisor",
+            "login": "h2_supervisor",
+            "email": "sam.supervisor@dealer.example.com",
+            "company_id": cls.company.id,
+            "company_ids": [(6, 0, cls.company.ids)],
+            "groups_id": [(6, 0, [group("aftersales_followup.group_aftersales_manager").id,
+                                  group("sales_team.group_sale_salesman_all_leads").id,
+                                  contacts])],
+        })
+        cls.plain_user = users.create({
+            "name": "Paul Plain",
+            "login": "h2_plain",
+            "email": "paul.plain@dealer.example.com",
+            "company_id": cls.company.id,
+            "company_ids": [(6, 0, cls.company.ids)],
+            "groups_id": [(6, 0, [group("base.group_user").id])],
+        })
+        cls.warehouse_user = users.create({
+            "name": "Wendy Warehouse",
+            "login": "h2_warehouse",
+            "email": "wendy.warehouse@dealer.example.com",
+            "company_id": cls.company.id,
+            "company_ids": [(6, 0, cls.company.ids)],
+            "groups_id": [(6, 0, [group("stock.group_stock_user").id])],
+        })
+        cls.company.write({
+            "aftersales_default_user_id": cls.officer.id,
+            "aftersales_supervisor_id": cls.supervisor.id,
+            "email": "service@dealer.example.com",
+            "phone": "+86 21 5555 0100",
+        })
+        # A second dealership: its own after-sales user, no supervisor configured.
+        cls.company2 = cls.env["res.company"].create({"name": "Second Dealership (h2)"})
+        cls.officer2 = users.create({
+            "name": "Otto Other-Dealer",
+            "login": "h2_officer2",
+            "email": "otto@second-dealer.example.com",
+            "company_id": cls.company2.id,
+            "company_ids": [(6, 0, cls.company2.ids)],
+            "groups_id": [(6, 0, [group("aftersales_followup.group_aftersales_user").id,
+                                  group("sales_team.group_sale_salesman").id, contacts])],
+        })
+        cls.vehicle_model = cls.env["product.product"].create({
+            "name": "Aurora S 1.5T (h2)",
+            "type": "product",
+            "list_price": 150000.0,
+        })
+        cls.service_product = cls.env["product.product"].create({
+            "name": "10,000 km maintenance (h2)",
+            "type": "service",
+            "list_price": 800.0,
+        })
+        cls.customer = cls.env["res.partner"].create({
+            "name": "Li Wei",
+            "email": "li.wei@customer.example.com",
+            "phone": "+86 138 0000 0001",
+        })
+        cls.vehicle = cls.create_vehicle(cls.customer, license_plate="沪A·H2001")
+
+    # ------------------------------------------------------------------ records
+
+    @classmethod
+    def next_vin(cls):
+        cls._vin_counter += 1
+        return "H2TSTVXN%09d" % cls._vin_counter
+
+    @classmethod
+    def create_vehicle(cls, partner=None, **vals):
+        values = {"vin": cls.next_vin(), "product_id": cls.vehicle_model.id}
+        if partner:
+            values["partner_id"] = partner.id
+        values.update(vals)
+        return cls.env["aftersales.vehicle"].create(values)
+
+    @classmethod
+    def create_customer(cls, name, **vals):
+        values = {"name": name, "email": "%s@customer.example.com" % (
+            name.lower().replace(" ", "."))}
+        values.update(vals)
+        return cls.env["res.partner"].create(values)
+
+    def create_service_visit(self, partner=None, vehicle=None, user=None, **vals):
+        """A service visit (draft), created by the officer at the reception desk."""
+        partner = partner or self.customer
+        if vehicle is None:
+            vehicle = self.vehicle if partner == self.customer else self.create_vehicle(partner)
+        values = {
+            "partner_id": partner.id,
+            "aftersales_kind": "service",
+            "vehicle_id": vehicle.id if vehicle else False,
+            "order_line": [(0, 0, {
+                "product_id": self.service_product.id,
+                "name": self.service_product.name,
+                "product_uom_qty": 1.0,
+                "product_uom": self.service_product.uom_id.id,
+                "price_unit": self.service_product.list_price,
+            })],
+        }
+        values.update(vals)
+        return self.env["sale.order"].sudo(user or self.officer).create(values)
+
+    def handed_over(self, days_ago, partner=None, vehicle=None):
+        """A service visit checked in and handed over ``days_ago`` days ago (local time of
+        the user the scheduled action runs as), for a fresh customer unless one is given."""
+        if partner is None:
+            partner = self.create_customer("Customer %d days" % days_ago)
+        order = self.create_service_visit(partner, vehicle)
+        order.action_confirm()
+        order.with_context(aftersales_handover=True).write({
+            "checkin_date": self.local_datetime(days_ago, 9),
+            "handover_date": self.local_datetime(days_ago, 17),
+        })
+        return order.sudo(self.env.user)
+
+    # ------------------------------------------------------------------ dates
+
+    @property
+    def today(self):
+        return fields.Date.context_today(self.env["aftersales.call"])
+
+    def days_from_today(self, days):
+        return fields.Date.to_string(
+            fields.Date.from_string(self.today) + timedelta(days=days))
+
+    def local_datetime(self, days_ago, hour):
+        """UTC datetime string of ``hour`` o'clock, ``days_ago`` days ago, in the time zone
+        the scheduled action uses to tell the handover day."""
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+        day = fields.Date.from_string(self.today) - timedelta(days=days_ago)
+        local = tz.localize(datetime.combine(day, time(hour, 0)))
+        return fields.Datetime.to_string(local.astimezone(pytz.utc).replace(tzinfo=None))
+
+    # ------------------------------------------------------------------ look-ups
+
+    def run_due_calls(self):
+        """The scheduled action's method, without its per-batch commits."""
+        return self.env["aftersales.call"]._cron_generate_due_calls()
+
+    def calls_of(self, order):
+        return self.env["aftersales.call"].with_context(active_test=False).search(
+            [("sale_order_id", "=", order.id)])
+
+    def activities_of(self, records):
+        return self.env["mail.activity"].search([
+            ("res_model", "=", records._name), ("res_id", "in", records.ids)])
+
+    def letters_of(self, partner):
+        return self.env["aftersales.letter"].with_context(active_test=False).search(
+            [("partner_id", "=", partner.id)])
+
+    @contextlib.contextmanager
+    def assertRefused(self, exception):
+        """The operation raises ``exception`` and, as in a request, everything it wrote
+        is rolled back; the caches are cleared so that assertions read the database."""
+        with self.assertRaises(exception) as refusal:
+            with self.env.cr.savepoint():
+                yield refusal
+        self.env.clear()
