@@ -183,9 +183,14 @@ cmd_test() {
     say "creating test database $TEST_DB with $ADDONS and demo data"
     odoo_install -d "$TEST_DB" -i "$ADDONS" --stop-after-init --log-level=warn --max-cron-threads=0 \
         || die "installing the addons into $TEST_DB failed (see above)."
+    # The reliability tests (tests/test_reliability_*.py) commit from several processes:
+    # they get a copy of the fresh test database (a file copy: nothing is connected now).
+    dropdb --if-exists "${TEST_DB}_rel"
+    createdb -T "$TEST_DB" "${TEST_DB}_rel"
     say "database ready in $((SECONDS - start)) s; running the tests"
     local rc=0
-    (cd "$ROOT" && AFTERSALES_TEST_DB="$TEST_DB" PATH="$VENV/node/node_modules/.bin:$PATH" \
+    (cd "$ROOT" && AFTERSALES_TEST_DB="$TEST_DB" AFTERSALES_RELIABILITY_DB="${TEST_DB}_rel" \
+        PATH="$VENV/node/node_modules/.bin:$PATH" \
         "$VENV/bin/pytest" --odoo-database="$TEST_DB" \
         --odoo-addons-path="$(addons_path)" "$@") || rc=$?
     say "linting"

@@ -256,15 +256,17 @@ class AftersalesCall(models.Model):
         created = 0
         for generate_batch in self._due_call_batch_generators():
             while True:
+                if commit:
+                    self._aftersales_next_transaction()
                 selected, count = generate_batch(today, batch_size)
                 created += count
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
                 # A short batch means nothing is left; rows lost to a concurrent run
                 # (ON CONFLICT) do not end the loop early, so it is judged on the
                 # selection, not on what was inserted.
                 if selected < batch_size:
                     break
+        if commit:
+            self._aftersales_next_transaction()
         expired = self._expire_calls(today)
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -272,6 +274,22 @@ class AftersalesCall(models.Model):
         self.env["mail.activity"].invalidate_cache()
         _logger.info("Due calls: %d created, %d expired", created, expired)
         return {"created": created, "expired": expired}
+
+    @api.model
+    def _aftersales_next_transaction(self):
+        """Commit, and run the next transaction in READ COMMITTED.
+
+        Odoo's cursors are REPEATABLE READ: a statement that meets a row another worker
+        committed after this transaction began fails with "could not serialize access due
+        to concurrent update" (an ON CONFLICT on the unique indexes, an UPDATE of the same
+        rows). In READ COMMITTED each statement sees what was committed before it, ON
+        CONFLICT DO NOTHING silently skips the rows of a concurrent worker, and an UPDATE
+        re-checks its condition: the scheduled actions' units (a batch, a campaign) are
+        idempotent, so concurrent workers share the work instead of failing.
+        """
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        self.invalidate_cache()  # everything: other workers may have changed any of it
 
     def _due_call_batch_generators(self):
         """The events that start a follow-up clock. Each generator takes (today, limit),

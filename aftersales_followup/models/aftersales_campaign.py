@@ -245,6 +245,10 @@ class AftersalesCampaign(models.Model):
         campaigns = self.search([("state", "in", ("scheduled", "notifying")),
                                  ("date_notice", "<=", today)])
         for campaign in campaigns:
+            if commit:
+                self.env["aftersales.call"]._aftersales_next_transaction()
+                if campaign.state not in ("scheduled", "notifying"):
+                    continue  # finished meanwhile by a concurrent worker
             campaign._run_notice(today)
             campaign._run_letters(today)
             if commit:
