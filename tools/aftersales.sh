@@ -185,11 +185,15 @@ cmd_test() {
         || die "installing the addons into $TEST_DB failed (see above)."
     # The reliability tests (tests/test_reliability_*.py) commit from several processes:
     # they get a copy of the fresh test database (a file copy: nothing is connected now).
+    # The browser test drives a server on its own copy too.
     dropdb --if-exists "${TEST_DB}_rel"
     createdb -T "$TEST_DB" "${TEST_DB}_rel"
+    dropdb --if-exists "${TEST_DB}_web"
+    createdb -T "$TEST_DB" "${TEST_DB}_web"
     say "database ready in $((SECONDS - start)) s; running the tests"
     local rc=0
     (cd "$ROOT" && AFTERSALES_TEST_DB="$TEST_DB" AFTERSALES_RELIABILITY_DB="${TEST_DB}_rel" \
+        AFTERSALES_WEB_DB="${TEST_DB}_web" \
         PATH="$VENV/node/node_modules/.bin:$PATH" \
         "$VENV/bin/pytest" --odoo-database="$TEST_DB" \
         --odoo-addons-path="$(addons_path)" "$@") || rc=$?

@@ -74,8 +74,10 @@ class AftersalesCase(models.Model):
             vals.setdefault("partner_id", call.partner_id.id)
             vals.setdefault("vehicle_id", call.vehicle_id.id)
             vals.setdefault("company_id", call.company_id.id)
-        if not vals.get("name") and vals.get("description"):
+        if not vals.get("name") and (vals.get("description") or "").strip():
             vals["name"] = vals["description"].strip().splitlines()[0][:80]
+        if not vals.get("name"):
+            raise UserError(_("Say what the customer raised: a subject or a description."))
         if vals.get("state") == "answered" and not vals.get("solution"):
             raise UserError(_("Write the answer given on the call before closing the case."))
         return super(AftersalesCase, self).create(vals)

@@ -1,6 +1,6 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 
 class ResPartner(models.Model):
@@ -137,7 +137,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": "Inbound call",
+            "name": _("Inbound call"),
             "res_model": "aftersales.call",
             "view_mode": "form",
             "view_id": self.env.ref("aftersales_followup.view_aftersales_call_form_inbound").id,
