@@ -1,0 +1,269 @@
+"""Drive the real Odoo 11 web client in headless Chromium (Debian's chromium and
+chromium-driver) against a server started on a free local port.
+
+Used by tests/test_browser_dealer_day.py and tools/screenshots.py."""
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import (ElementClickInterceptedException,
+                                        StaleElementReferenceException)
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ARTIFACTS = os.path.join(ROOT, "artifacts")
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def addons_path():
+    import odoo.addons
+    return ",".join([ROOT] + [p for p in odoo.addons.__path__ if os.path.isdir(p)])
+
+
+@contextlib.contextmanager
+def odoo_server(database, timeout=120):
+    """An Odoo server on a free port of 127.0.0.1 serving ``database``."""
+    port = free_port()
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    log = open(os.path.join(ARTIFACTS, "browser-server.log"), "w")
+    process = subprocess.Popen([
+        sys.executable, os.path.join(ROOT, "tools", "odoo-bin"),
+        "--addons-path=%s" % addons_path(), "-d", database,
+        "--db-filter=^%s$" % database, "--http-interface=127.0.0.1",
+        "--http-port=%d" % port, "--max-cron-threads=0", "--workers=0",
+        "--log-level=warn"], stdout=log, stderr=subprocess.STDOUT)
+    url = "http://127.0.0.1:%d" % port
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/web/login", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.time() > deadline:
+                raise RuntimeError("the Odoo server did not start; see %s" % log.name)
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def chromium():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--window-size=1400,1000",
+                 "--user-data-dir=%s" % tempfile.mkdtemp(prefix="aftersales-chromium-")):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+class Browser(object):
+    """A thin layer over Selenium speaking Odoo 11's web client."""
+
+    def __init__(self, driver, url, timeout=30):
+        self.driver = driver
+        self.url = url
+        self.timeout = timeout
+        self.console = []  # every browser console entry seen, for the artifacts
+        self.pages = []
+
+    # -- waiting and finding
+
+    def wait(self, condition, timeout=None, message=""):
+        return WebDriverWait(self.driver, timeout or self.timeout).until(condition, message)
+
+    def find(self, css, timeout=None):
+        return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, css)),
+                         timeout, "no visible element %s" % css)
+
+    def find_all(self, css):
+        return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+
+    def click(self, css, timeout=None):
+        deadline = time.time() + (timeout or self.timeout)
+        while True:
+            try:
+                element = self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, css)),
+                                    timeout, "nothing clickable at %s" % css)
+                element.click()
+                return element
+            except (ElementClickInterceptedException, StaleElementReferenceException):
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.3)
+
+    def click_text(self, css, text, timeout=None):
+        """Click the visible element matching ``css`` whose text contains ``text``."""
+        def match(driver):
+            for element in driver.find_elements(By.CSS_SELECTOR, css):
+                try:
+                    if element.is_displayed() and text in element.text:
+                        return element
+                except StaleElementReferenceException:
+                    continue
+            return False
+        deadline = time.time() + (timeout or self.timeout)
+        while True:
+            element = self.wait(match, timeout, "no %s with text %r" % (css, text))
+            try:
+                element.click()
+                return element
+            except (ElementClickInterceptedException, StaleElementReferenceException):
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.3)
+
+    def idle(self):
+        """Wait until the web client has no RPC in flight and no blocking overlay."""
+        time.sleep(0.3)
+
+        def quiet(driver):
+            busy = driver.find_elements(By.CSS_SELECTOR, ".o_loading, .blockUI, .oe_blockui")
+            try:
+                return not any(element.is_displayed() for element in busy)
+            except StaleElementReferenceException:
+                return False
+        self.wait(quiet, message="the web client stayed busy")
+
+    # -- Odoo actions
+
+    def login(self, login, password):
+        self.driver.delete_all_cookies()
+        self.goto("/web/login")
+        self.find("input[name=login]").send_keys(login)
+        self.find("input[name=password]").send_keys(password)
+        self.click("button[type=submit]")
+        self.find(".o_main_navbar, .o_web_client", timeout=90)
+        self.idle()
+        self.check_console("home of %s" % login)
+
+    def open_menu(self, xmlid):
+        """Click a menu of the main navbar, as a person would."""
+        self.click("a[data-menu-xmlid='%s']" % xmlid)
+        self.find(".o_control_panel")
+        self.idle()
+        self.check_console("menu %s" % xmlid)
+
+    def open_activities(self, model):
+        """Open the activity menu of the systray and the group of ``model``."""
+        self.click("li.o_mail_navbar_item > a[title='Activities']")
+        self.click(".o_mail_navbar_dropdown .o_mail_channel_preview[data-res_model='%s']"
+                   % model)
+        self.find(".o_list_view, .o_kanban_view")
+        self.idle()
+        self.check_console("activities of %s" % model)
+
+    def goto(self, path):
+        self.driver.get(self.url + path)
+        self.pages.append(path)
+
+    def open_action(self, xmlid):
+        self.goto("/web#action=%s" % xmlid)
+        self.find(".o_control_panel")
+        self.idle()
+        self.check_console("action %s" % xmlid)
+
+    def button(self, label, area=".o_statusbar_buttons"):
+        """Click the visible button labelled ``label`` (Odoo 11 renders form buttons
+        without their method name, so a person's way, by label, is also the only one)."""
+        deadline = time.time() + self.timeout
+        while True:
+            try:
+                for element in self.driver.find_elements(By.CSS_SELECTOR, area + " button"):
+                    if element.is_displayed() and element.is_enabled() \
+                            and element.text.strip() == label:
+                        element.click()
+                        self.idle()
+                        return
+            except (ElementClickInterceptedException, StaleElementReferenceException):
+                pass
+            if time.time() > deadline:
+                raise AssertionError("no visible button %r in %s" % (label, area))
+            time.sleep(0.3)
+
+    def smart_button(self, label):
+        """Click a smart button of the form's button box by (part of) its label. Odoo
+        11's sheet overlaps the box's edge, so the click is dispatched to the button
+        itself rather than to a screen position."""
+        def match(driver):
+            for element in driver.find_elements(By.CSS_SELECTOR, ".oe_button_box button"):
+                if element.is_displayed() and label in element.text:
+                    return element
+            return False
+        element = self.wait(match, message="no smart button %r" % label)
+        self.driver.execute_script("arguments[0].click();", element)
+        self.idle()
+
+    def set_field(self, name, value, scope=""):
+        """Type ``value`` in field ``name`` (in ``scope``, e.g. '.modal-dialog')."""
+        container = "{0} .o_field_widget[name='{1}'], {0} [name='{1}'] input".format(
+            scope, name)
+        element = self.find(container)
+        if element.tag_name == "select":
+            from selenium.webdriver.support.ui import Select
+            Select(element).select_by_visible_text(value)
+            return
+        if element.tag_name not in ("input", "textarea"):
+            element = element.find_element(By.CSS_SELECTOR, "input, textarea")
+        element.clear()
+        element.send_keys(value)
+
+    def save(self):
+        self.click(".o_form_button_save")
+        self.idle()
+        self.find(".o_form_button_edit")
+
+    # -- console
+
+    def check_console(self, where):
+        """No JavaScript error in the console since the last check."""
+        entries = self.driver.get_log("browser")
+        self.console.extend(dict(entry, page=where) for entry in entries)
+        errors = [e for e in entries if e.get("level") == "SEVERE"
+                  and "favicon" not in e.get("message", "")]
+        assert not errors, "JavaScript errors on %s: %s" % (
+            where, "; ".join(e["message"] for e in errors))
+
+    def save_artifacts(self, name):
+        """Screenshot and console log for a failed test; returns their paths."""
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        shot = os.path.join(ARTIFACTS, "%s.png" % name)
+        log = os.path.join(ARTIFACTS, "%s-console.json" % name)
+        try:
+            self.driver.save_screenshot(shot)
+        except Exception:  # the browser may be gone; keep the console log anyway
+            shot = None
+        try:
+            self.console.extend(self.driver.get_log("browser"))
+        except Exception:  # same reason
+            pass
+        with open(log, "w") as handle:
+            json.dump({"pages": self.pages, "console": self.console}, handle, indent=2)
+        return shot, log
