@@ -1,0 +1,6 @@
+from . import test_request_stock
+from . import test_arrival
+from . import test_fill_rate
+from . import test_compatibility
+from . import test_parts_return
+from . import test_bad_input

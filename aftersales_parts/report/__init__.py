@@ -1,0 +1,2 @@
+from . import aftersales_parts_report
+from . import aftersales_parts_revenue_report
