@@ -17,13 +17,11 @@ def normalize_vin(vin):
 
 
 def check_vin(vin):
-    """Return an error message for an invalid VIN, or None."""
+    """What is wrong with ``vin`` ("length" or "alphabet"), or None when it is valid."""
     if len(vin) != 17:
-        return _("The VIN %(vin)s has %(length)d characters; a VIN has exactly 17.") % {
-            "vin": vin, "length": len(vin)}
+        return "length"
     if not VIN_PATTERN.match(vin):
-        return _("The VIN %s contains characters not allowed in a VIN (only digits and "
-                 "letters, except I, O and Q).") % vin
+        return "alphabet"
     return None
 
 
@@ -140,10 +138,21 @@ class AftersalesVehicle(models.Model):
                 lambda o: o.aftersales_kind == "service"))
             vehicle.call_count = len(vehicle.call_ids)
 
+    def _vin_error_message(self, vin):
+        """The translated reason why ``vin`` is refused, or None."""
+        problem = check_vin(vin)
+        if problem == "length":
+            return _("The VIN %(vin)s has %(length)d characters; a VIN has exactly 17.") % {
+                "vin": vin, "length": len(vin)}
+        if problem == "alphabet":
+            return _("The VIN %s contains characters not allowed in a VIN (only digits and "
+                     "letters, except I, O and Q).") % vin
+        return None
+
     @api.constrains("vin")
     def _check_vin(self):
         for vehicle in self:
-            error = check_vin(vehicle.vin)
+            error = vehicle._vin_error_message(vehicle.vin)
             if error:
                 raise ValidationError(error)
 
@@ -156,7 +165,7 @@ class AftersalesVehicle(models.Model):
     def _check_vin_free(self, vin, company_id):
         """Refuse a VIN already used in the company with a clear message, before the
         database's unique constraint would answer with a raw integrity error."""
-        error = check_vin(vin)
+        error = self._vin_error_message(vin)
         if error:
             raise ValidationError(error)
         duplicate = self.with_context(active_test=False).search(
