@@ -17,6 +17,7 @@ import time
 import uuid
 
 import psycopg2
+from psycopg2 import sql
 import pytest
 
 import odoo
@@ -67,11 +68,16 @@ def load_customers(cr, tag, count, company_id, user_id, do_not_call_every=0,
     """``count`` after-sales customers (ref = ``tag``), one INSERT. Every
     ``do_not_call_every``-th asked not to be phoned; every ``email_every``-th has an email
     address (0: none). Returns their ids in order."""
-    cr.execute("""
+    # The *_warn columns (sale, stock, purchase...) are NOT NULL: fill every one installed.
+    cr.execute("""SELECT column_name FROM information_schema.columns
+                   WHERE table_name = 'res_partner' AND column_name LIKE '%%\\_warn'
+                   ORDER BY column_name""")
+    warn_columns = [row[0] for row in cr.fetchall()]
+    query = sql.SQL("""
         INSERT INTO res_partner (
             name, display_name, ref, active, customer, supplier, employee, is_company, type,
             company_id, aftersales_customer, aftersales_user_id, do_not_call, opt_out, email,
-            lang, invoice_warn, picking_warn, sale_warn,
+            lang, {warn_columns},
             create_uid, create_date, write_uid, write_date)
         SELECT %(tag)s || ' customer ' || i, %(tag)s || ' customer ' || i, %(tag)s,
                TRUE, TRUE, FALSE, FALSE, FALSE, 'contact',
@@ -79,12 +85,14 @@ def load_customers(cr, tag, count, company_id, user_id, do_not_call_every=0,
                %(dnc)s > 0 AND i %% GREATEST(%(dnc)s, 1) = 0, FALSE,
                CASE WHEN %(email)s > 0 AND i %% GREATEST(%(email)s, 1) = 0
                     THEN %(tag)s || '.' || i || '@customer.example.com' END,
-               'en_US', 'no-message', 'no-message', 'no-message',
+               'en_US', {warn_values},
                1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
           FROM generate_series(1, %(count)s) AS i
         RETURNING id
-    """, {"tag": tag, "count": count, "company": company_id, "user": user_id,
-          "dnc": do_not_call_every, "email": email_every})
+    """).format(warn_columns=sql.SQL(", ").join(map(sql.Identifier, warn_columns)),
+                warn_values=sql.SQL(", ").join([sql.Literal("no-message")] * len(warn_columns)))
+    cr.execute(query, {"tag": tag, "count": count, "company": company_id, "user": user_id,
+                       "dnc": do_not_call_every, "email": email_every})
     ids = sorted(row[0] for row in cr.fetchall())
     cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", (ids,))
     return ids
