@@ -3,7 +3,8 @@
 {
     "name": "After-Sales Follow-up",
     "summary": "Customer files, follow-up calls within 3 days of handover, "
-               "phone register, cases answered the same day, campaigns, letters",
+               "phone register, cases answered the same day, campaigns, letters, "
+               "satisfaction surveys, inbound email, technical knowledge, training",
     "version": "11.0.1.0.0",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
@@ -11,7 +12,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "stock", "sale_stock", "mail"],
+    "depends": ["sale_management", "stock", "sale_stock", "mail", "survey"],
     "data": [
         "security/aftersales_security.xml",
         "security/ir.model.access.csv",
@@ -21,6 +22,8 @@
         "data/mail_template_data.xml",
         "data/aftersales_campaign_data.xml",
         "data/aftersales_retention_data.xml",
+        "data/aftersales_survey_data.xml",
+        "data/mail_alias_data.xml",
         "report/aftersales_letter_report.xml",
         "views/aftersales_menus.xml",
         "views/aftersales_vehicle_views.xml",
@@ -36,8 +39,12 @@
         "views/product_template_views.xml",
         "views/aftersales_class_snapshot_views.xml",
         "views/aftersales_campaign_views.xml",
+        "views/survey_views.xml",
+        "views/aftersales_knowledge_views.xml",
+        "views/aftersales_training_views.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",
+        "demo/aftersales_feedback_demo.xml",
     ],
 }

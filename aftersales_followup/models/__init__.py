@@ -16,3 +16,7 @@ from . import stock_picking
 from . import aftersales_letter
 from . import mail_mail
 from . import aftersales_campaign
+from . import aftersales_training
+from . import aftersales_training_attendee
+from . import res_users
+from . import survey_user_input

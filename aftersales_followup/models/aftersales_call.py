@@ -1,12 +1,14 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import logging
+import uuid
 from datetime import timedelta
 
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
 
 _logger = logging.getLogger(__name__)
 
@@ -18,6 +20,12 @@ SATISFACTION = [
     ("5", "5 - Very happy"),
 ]
 UNHAPPY = ("1", "2")
+# The satisfaction survey (S15) goes to the customers of follow-up calls whose window closed
+# at most this many days ago: a scheduled action that did not run for weeks does not send
+# stale surveys, and one run's work stays bounded.
+SURVEY_AFTER_EXPIRY_DAYS = 7
+# Surveys are linked and emailed this many calls at a time (bounded memory).
+SURVEY_CHUNK = 200
 
 
 class AftersalesCall(models.Model):
@@ -87,17 +95,36 @@ class AftersalesCall(models.Model):
         default=lambda self: self.env["res.company"]._company_default_get("aftersales.call"))
     active = fields.Boolean(default=True)
     # KPI figures (S14/S15), stored so that pivot and graph views can aggregate them
-    satisfaction_value = fields.Integer(
+    # Floats, not integers: the pivot shows an average of integers rounded to 0 or 1.
+    satisfaction_value = fields.Float(
         string="Satisfaction score", compute="_compute_kpi", store=True,
-        group_operator="avg")
-    on_time = fields.Integer(
+        group_operator="avg", digits=(3, 2))
+    on_time = fields.Float(
         string="Done on time", compute="_compute_kpi", store=True, group_operator="avg",
+        digits=(3, 2),
         help="1 when the call was done by its due date: averaged, the on-time share.")
-    reached = fields.Integer(
-        compute="_compute_kpi", store=True, group_operator="avg",
+    reached = fields.Float(
+        compute="_compute_kpi", store=True, group_operator="avg", digits=(3, 2),
         help="1 when the customer was reached: averaged, the reach rate.")
     expired = fields.Integer(compute="_compute_kpi", store=True, group_operator="sum")
     case_count = fields.Integer(compute="_compute_case_count")
+    vehicle_model_id = fields.Many2one(
+        "product.product", string="Vehicle model", related="vehicle_id.product_id",
+        store=True, readonly=True, index=True)
+    # The satisfaction survey by email (S15): one per eligible call, answered on the web.
+    survey_user_input_id = fields.Many2one(
+        "survey.user_input", string="Satisfaction survey", readonly=True, copy=False,
+        ondelete="set null", index=True,
+        help="The customer's own link to the satisfaction survey, emailed once for this call.")
+    survey_score = fields.Float(
+        string="Survey score", readonly=True, copy=False, group_operator="avg",
+        digits=(3, 2),
+        help="Overall satisfaction (1-5) the customer gave in the survey; 0 when not answered.")
+    survey_date = fields.Datetime(string="Survey answered on", readonly=True, copy=False)
+    survey_comment = fields.Text(string="Survey comment", readonly=True, copy=False)
+    satisfaction_from_survey = fields.Boolean(
+        readonly=True, copy=False,
+        help="The satisfaction was not given on the phone but taken from the survey.")
 
     @api.depends("state", "date_call", "date_due", "satisfaction")
     def _compute_kpi(self):
@@ -111,26 +138,34 @@ class AftersalesCall(models.Model):
             call.on_time = 1 if (call.state == "done" and done_day and call.date_due
                                  and done_day <= call.date_due) else 0
 
+    # Averaged measures that count only the calls given a score, with the domain of those.
+    _aftersales_scored_measures = {
+        "satisfaction_value": [("satisfaction", "!=", False)],
+        "survey_score": [("survey_score", ">", 0)],
+    }
+
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
                    lazy=True):
-        """The average satisfaction of a group counts only the calls that were given a
-        score: unscored calls store 0 and would drag the KPI down."""
+        """The average satisfaction (phone or survey) of a group counts only the calls that
+        were given a score: unscored calls store 0 and would drag the KPI down."""
         groups = super(AftersalesCall, self).read_group(
             domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
-        if not any(f.split(":")[0] == "satisfaction_value" for f in fields):
-            return groups
+        asked = set(f.split(":")[0] for f in fields)
         groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
         keys = groupby[:1] if lazy else groupby
-        rated = super(AftersalesCall, self).read_group(
-            list(domain) + [("satisfaction", "!=", False)],
-            ["satisfaction_value"] + [k.split(":")[0] for k in keys], keys, lazy=False)
 
         def key(group):
             return tuple(str(group.get(name)) for name in keys)
-        averages = {key(group): group["satisfaction_value"] for group in rated}
-        for group in groups:
-            group["satisfaction_value"] = averages.get(key(group), 0)
+        for measure, scored in self._aftersales_scored_measures.items():
+            if measure not in asked:
+                continue
+            rated = super(AftersalesCall, self).read_group(
+                list(domain) + scored, [measure] + [k.split(":")[0] for k in keys], keys,
+                lazy=False)
+            averages = {key(group): group[measure] for group in rated}
+            for group in groups:
+                group[measure] = averages.get(key(group), 0)
         return groups
 
     def _compute_case_count(self):
@@ -169,6 +204,7 @@ class AftersalesCall(models.Model):
             call.write({"state": "done", "date_call": call.date_call or now})
         self._aftersales_close_activities()
         self.filtered(lambda c: c.satisfaction in UNHAPPY)._alert_supervisor_unhappy()
+        self._send_satisfaction_surveys()
         return True
 
     @api.multi
@@ -224,7 +260,9 @@ class AftersalesCall(models.Model):
 
     # ------------------------------------------------------------------ helpers
 
-    def _alert_supervisor_unhappy(self):
+    def _alert_supervisor_unhappy(self, from_survey=False):
+        """A to-do for the supervisor, due today, on each call of an unhappy customer:
+        the score given on the phone, or with ``from_survey`` the one of the survey."""
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         today = fields.Date.context_today(self)
         for call in self:
@@ -233,11 +271,84 @@ class AftersalesCall(models.Model):
                 _logger.warning("No after-sales supervisor for %s: unhappy customer on "
                                 "call %s not escalated", call.company_id.name, call.id)
                 continue
+            values = {"score": call.satisfaction, "customer": call.partner_id.display_name}
+            if from_survey:
+                values["score"] = int(call.survey_score)
+                summary = _("Unhappy customer in the survey (%(score)s/5): %(customer)s")
+                # The customer's own words, typed on a public page: escaped.
+                note = plaintext2html(call.survey_comment) if call.survey_comment else ""
+            else:
+                summary = _("Unhappy customer (%(score)s/5): %(customer)s")
+                note = call.notes or ""
             call._aftersales_schedule_activity(
-                activity_type, supervisor, today,
-                _("Unhappy customer (%(score)s/5): %(customer)s") % {
-                    "score": call.satisfaction, "customer": call.partner_id.display_name},
-                call.notes or "")
+                activity_type, supervisor, today, summary % values, note)
+
+    def _aftersales_survey_eligible(self):
+        """Whether the customer of this call gets the satisfaction survey now: an outbound
+        follow-up call, no survey sent for it yet, and the customer accepts email."""
+        self.ensure_one()
+        return (self.purpose == "followup" and self.direction == "out"
+                and not self.survey_user_input_id
+                and self.partner_id._aftersales_accepts_email())
+
+    def _send_satisfaction_surveys(self):
+        """Email the satisfaction survey (S15) once for each eligible call of ``self``:
+        each customer gets a personal link (a survey.user_input of the dealer's survey)
+        and the email is registered in the letter register. Nothing is sent when the
+        survey is archived or closed. Returns the calls whose survey was sent."""
+        survey = self.env.ref("aftersales_followup.survey_aftersales_satisfaction",
+                              raise_if_not_found=False)
+        template = self.env.ref("aftersales_followup.mail_template_satisfaction_survey",
+                                raise_if_not_found=False)
+        if not (survey and survey.active and template) or survey.stage_id.closed:
+            return self.browse()
+        calls = self.filtered(lambda c: c._aftersales_survey_eligible())
+        Letter = self.env["aftersales.letter"]
+        sent = self.browse()
+        for start in range(0, len(calls), SURVEY_CHUNK):
+            linked = calls[start:start + SURVEY_CHUNK]._link_survey_inputs(survey)
+            for call in linked:
+                Letter.send_template(template, call, kind="followup", call_id=call.id)
+            sent |= linked
+        return sent
+
+    def _link_survey_inputs(self, survey):
+        """Give each call of ``self`` still without one its customer's link to ``survey``,
+        set-based: one statement creates the links and sets them on the calls. The calls
+        are locked first, so that two runs at once create one link per call, not two.
+        Returns the calls that got a link."""
+        if not self:
+            return self.browse()
+        tokens = [str(uuid.uuid4()) for _call in self]
+        self.env.cr.execute("""
+            WITH todo AS (
+                SELECT c.id AS call_id, c.partner_id, p.email, t.token
+                  FROM aftersales_call c
+                  JOIN unnest(%(ids)s::int[], %(tokens)s::text[]) AS t(id, token)
+                    ON t.id = c.id
+                  JOIN res_partner p ON p.id = c.partner_id
+                 WHERE c.survey_user_input_id IS NULL
+                   FOR UPDATE OF c
+            ), new_input AS (
+                INSERT INTO survey_user_input (
+                    survey_id, date_create, type, state, test_entry, token, partner_id,
+                    email, create_uid, create_date, write_uid, write_date)
+                SELECT %(survey)s, now() AT TIME ZONE 'UTC', 'link', 'new', FALSE, token,
+                       partner_id, email,
+                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM todo
+                RETURNING id, token
+            )
+            UPDATE aftersales_call c
+               SET survey_user_input_id = n.id,
+                   write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+              FROM todo JOIN new_input n ON n.token = todo.token
+             WHERE c.id = todo.call_id
+            RETURNING c.id
+        """, {"ids": self.ids, "tokens": tokens, "survey": survey.id, "uid": self.env.uid})
+        linked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        self.invalidate_cache(["survey_user_input_id"], self.ids)
+        return linked
 
     # ------------------------------------------------------------------ scheduled action
 
@@ -383,12 +494,14 @@ class AftersalesCall(models.Model):
                 INSERT INTO aftersales_call (
                     name, partner_id, vehicle_id, rule_id, {link}, direction, purpose,
                     state, date_due, date_expiry, user_id, company_id, active, attempt_count,
-                    satisfaction_value, on_time, reached, expired, notes,
+                    satisfaction_value, on_time, reached, expired, notes, vehicle_model_id,
                     create_uid, create_date, write_uid, write_date)
                 SELECT name, partner_id, vehicle_id, rule_id, link_id, 'out', %(purpose)s,
                        CASE WHEN do_not_call THEN 'cancelled' ELSE 'todo' END,
                        date_due, date_expiry, user_id, company_id, TRUE, 0, 0, 0, 0, 0,
                        CASE WHEN do_not_call THEN %(dnc_note)s END,
+                       (SELECT v.product_id FROM aftersales_vehicle v
+                         WHERE v.id = due.vehicle_id),
                        %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM due
                 ON CONFLICT DO NOTHING
@@ -419,22 +532,33 @@ class AftersalesCall(models.Model):
         return selected, created
 
     def _expire_calls(self, today):
-        """Calls left undone past their window expire; their activities are closed."""
+        """Calls left undone past their window expire; their activities are closed. The
+        customers of the follow-up calls expired in this run, unreached, get the
+        satisfaction survey (only for windows closed recently: bounded, never stale)."""
         cr = self.env.cr
+        recent = fields.Date.to_string(
+            fields.Date.from_string(today) - timedelta(days=SURVEY_AFTER_EXPIRY_DAYS))
         cr.execute("""
             WITH gone AS (
                 UPDATE aftersales_call
                    SET state = 'expired', expired = 1,
                        write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
                  WHERE state IN ('todo', 'no_answer') AND date_expiry < %(today)s
-             RETURNING id
+             RETURNING id, date_expiry
             ), closed AS (
                 DELETE FROM mail_activity a USING gone
                  WHERE a.res_model = 'aftersales.call' AND a.res_id = gone.id
             )
-            SELECT count(*) FROM gone
-        """, {"uid": self.env.uid, "today": today})
-        return cr.fetchone()[0]
+            SELECT count(*),
+                   COALESCE(array_agg(id ORDER BY id)
+                            FILTER (WHERE date_expiry >= %(recent)s), '{}')
+              FROM gone
+        """, {"uid": self.env.uid, "today": today, "recent": recent})
+        count, recent_ids = cr.fetchone()
+        if recent_ids:
+            self.invalidate_cache(["state", "expired"], recent_ids)
+            self.browse(recent_ids)._send_satisfaction_surveys()
+        return count
 
     @api.model_cr
     def init(self):
@@ -463,4 +587,10 @@ class AftersalesCall(models.Model):
         cr.execute("""
             CREATE INDEX IF NOT EXISTS aftersales_call_open_expiry_idx
                 ON aftersales_call (date_expiry) WHERE state IN ('todo', 'no_answer')
+        """)
+        # One survey link per call, and a link belongs to one call only.
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_survey_user_input_uniq
+                ON aftersales_call (survey_user_input_id)
+             WHERE survey_user_input_id IS NOT NULL
         """)

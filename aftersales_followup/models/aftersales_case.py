@@ -1,7 +1,22 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_split, html2plaintext
+
+# The vehicle systems a technical consultation (S13) or a training is about.
+TECHNICAL_SYSTEMS = [
+    ("engine", "Engine"),
+    ("transmission", "Transmission"),
+    ("brakes", "Brakes"),
+    ("electrical", "Electrical"),
+    ("body", "Body"),
+    ("air_conditioning", "Air conditioning"),
+    ("infotainment", "Infotainment"),
+    ("other", "Other"),
+]
+# A consultation can be published as an answer once the customer got it.
+ANSWERED_STATES = ("answered", "solved", "informed")
 
 
 class AftersalesCase(models.Model):
@@ -44,14 +59,42 @@ class AftersalesCase(models.Model):
     informed_same_day = fields.Boolean(
         compute="_compute_informed_same_day", store=True,
         help="S7: the customer was told the solution on the day it was known.")
-    informed_same_day_rate = fields.Integer(
+    informed_same_day_rate = fields.Float(
         string="Informed the same day", compute="_compute_informed_same_day", store=True,
-        group_operator="avg")
+        group_operator="avg", digits=(3, 2))
     letter_ids = fields.One2many("aftersales.letter", "case_id", string="Reply letters")
     company_id = fields.Many2one(
         "res.company", required=True, index=True,
         default=lambda self: self.env["res.company"]._company_default_get("aftersales.case"))
     active = fields.Boolean(default=True)
+    channel = fields.Selection([
+        ("phone", "Phone"),
+        ("email", "Email"),
+    ], required=True, default="phone", index=True,
+        help="How the customer reached us (S16): on a call, or by email to the after-sales "
+             "address.")
+    answered_on_call = fields.Float(
+        string="Answered on the call", compute="_compute_answered_on_call", store=True,
+        group_operator="avg", digits=(3, 2),
+        help="1 when the case was answered on the call itself: averaged, the share of cases "
+             "answered on the call.")
+    # Technical consultation (S13): what it is about, and the answer for the next customer.
+    topic_model_id = fields.Many2one(
+        "product.product", string="Vehicle model", index=True,
+        help="The vehicle model the consultation is about (the vehicle's model by default).")
+    topic_system = fields.Selection(TECHNICAL_SYSTEMS, string="System", index=True)
+    answer = fields.Text(
+        help="The answer given, written for the next customer who asks the same: without "
+             "this customer's personal details. Published answers form the knowledge list.")
+    published = fields.Boolean(
+        index=True, copy=False, track_visibility="onchange",
+        help="The answer is in the knowledge list, for officers to answer on the call.")
+    trained_user_ids = fields.Many2many(
+        "res.users", string="Trained on this model", compute="_compute_trained_user_ids",
+        help="People of the dealership who passed a training on this vehicle model.")
+    knowledge_count = fields.Integer(
+        string="Similar answers", compute="_compute_knowledge_count",
+        help="Published answers on the same vehicle model.")
 
     @api.depends("date_solved", "date_informed")
     def _compute_informed_same_day(self):
@@ -61,11 +104,50 @@ class AftersalesCase(models.Model):
             case.informed_same_day = same
             case.informed_same_day_rate = 1 if same else 0
 
+    @api.depends("state")
+    def _compute_answered_on_call(self):
+        for case in self:
+            case.answered_on_call = 1 if case.state == "answered" else 0
+
+    @api.depends("topic_model_id", "company_id")
+    def _compute_trained_user_ids(self):
+        models_asked = self.mapped("topic_model_id")
+        lines = self.env["aftersales.training.attendee"].search([
+            ("result", "=", "passed"),
+            ("training_id.vehicle_model_ids", "in", models_asked.ids or [0])])
+        for case in self:
+            case.trained_user_ids = lines.filtered(
+                lambda line: case.topic_model_id in line.training_id.vehicle_model_ids
+                and line.company_id == case.company_id).mapped("user_id")
+
+    def _compute_knowledge_count(self):
+        for case in self:
+            case.knowledge_count = case.topic_model_id and self.search_count(
+                case._knowledge_domain()) or 0
+
+    @api.constrains("published", "kind", "state", "answer")
+    def _check_published(self):
+        for case in self.filtered("published"):
+            if case.kind != "consultation":
+                raise ValidationError(_(
+                    "Only consultations can be published as answers: %s is not one.")
+                    % case.name)
+            if case.state not in ANSWERED_STATES or not (case.answer or "").strip():
+                raise ValidationError(_(
+                    "The consultation %s can be published once the customer got the answer, "
+                    "with the answer to publish written.") % case.name)
+
     @api.onchange("call_id")
     def _onchange_call_id(self):
         if self.call_id:
             self.partner_id = self.call_id.partner_id
             self.vehicle_id = self.call_id.vehicle_id
+
+    @api.onchange("vehicle_id", "kind")
+    def _onchange_vehicle_topic(self):
+        if self.kind == "consultation" and self.vehicle_id.product_id \
+                and not self.topic_model_id:
+            self.topic_model_id = self.vehicle_id.product_id
 
     @api.model
     def create(self, vals):
@@ -80,7 +162,18 @@ class AftersalesCase(models.Model):
             raise UserError(_("Say what the customer raised: a subject or a description."))
         if vals.get("state") == "answered" and not vals.get("solution"):
             raise UserError(_("Write the answer given on the call before closing the case."))
-        return super(AftersalesCase, self).create(vals)
+        case = super(AftersalesCase, self).create(vals)
+        if case.kind == "consultation" and not case.topic_model_id \
+                and case.vehicle_id.product_id:
+            case.topic_model_id = case.vehicle_id.product_id
+        return case
+
+    @api.multi
+    def write(self, vals):
+        # A case put back to study is no longer an answer to publish.
+        if vals.get("state") in ("study", "escalated") and "published" not in vals:
+            vals = dict(vals, published=False)
+        return super(AftersalesCase, self).write(vals)
 
     @api.multi
     def unlink(self):
@@ -162,6 +255,31 @@ class AftersalesCase(models.Model):
         return True
 
     @api.multi
+    def action_publish(self):
+        """Publish answered consultations in the knowledge list (S13). The answer to
+        publish is the solution given when none was written."""
+        for case in self:
+            if not (case.answer or "").strip() and case.solution:
+                case.answer = case.solution
+        self.write({"published": True})
+        return True
+
+    @api.multi
+    def action_unpublish(self):
+        self.write({"published": False})
+        return True
+
+    @api.multi
+    def action_view_knowledge(self):
+        """The published answers on the same vehicle model, to answer on the call."""
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_knowledge").read()[0]
+        action["context"] = {"search_default_topic_model_id": self.topic_model_id.id}
+        if self.topic_system:
+            action["context"]["search_default_topic_system"] = self.topic_system
+        return action
+
+    @api.multi
     def action_send_reply_letter(self):
         """Tell the customer the solution by a reply letter (答复函): an email when they
         accept email, otherwise a letter to print and post; both are registered."""
@@ -176,3 +294,125 @@ class AftersalesCase(models.Model):
                 Letter.create_post_letter(template, case, kind="reply", case_id=case.id,
                                           call_id=case.call_id.id)
         return self.action_inform()
+
+    # ------------------------------------------------------------------ knowledge
+
+    def _knowledge_domain(self):
+        """Published answers on this case's vehicle model, other than this case."""
+        self.ensure_one()
+        return [("published", "=", True), ("topic_model_id", "=", self.topic_model_id.id),
+                ("id", "!=", self.id)]
+
+    @api.model
+    def search_knowledge(self, keyword=None, vehicle_model=None, system=None):
+        """The published answers (S13) on ``vehicle_model`` (a product.product or its id),
+        about ``system``, whose subject, question or answer contains ``keyword``."""
+        domain = [("published", "=", True)]
+        if vehicle_model:
+            model_id = vehicle_model.id if hasattr(vehicle_model, "id") else vehicle_model
+            domain.append(("topic_model_id", "=", model_id))
+        if system:
+            domain.append(("topic_system", "=", system))
+        for word in (keyword or "").split():
+            domain += ["|", "|", ("name", "ilike", word), ("description", "ilike", word),
+                       ("answer", "ilike", word)]
+        return self.search(domain)
+
+    # ------------------------------------------------------------------ email (S16)
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """An email to the after-sales address becomes an inbound case (a consultation
+        unless the alias says otherwise) on the customer matched by the sender's address,
+        a new contact when unknown; the email is its first message. The customer follows
+        the case, so that replies posted on it go back by email; the officer follows it
+        too and gets an activity to answer today."""
+        values = dict(custom_values or {})
+        Partner = self.env["res.partner"]
+        partner = Partner.browse(msg_dict.get("author_id")).exists()
+        email_from = msg_dict.get("email_from") or ""
+        if not partner and email_from:
+            address = (email_split(email_from) or [email_from])[0]
+            partner = Partner.search([("email", "=ilike", address)], limit=1) \
+                or Partner.browse(Partner.name_create(email_from)[0])
+        if not partner:
+            raise UserError(_("An email without a sender address cannot become a case."))
+        values.setdefault("kind", "consultation")
+        values["partner_id"] = partner.id
+        values["channel"] = "email"
+        subject = (msg_dict.get("subject") or "").strip()
+        values.setdefault("description", html2plaintext(msg_dict.get("body") or "").strip())
+        values.setdefault("name", subject or _("Email from %s") % partner.display_name)
+        company = self.env["res.company"].browse(
+            values.get("company_id")) or self.env.user.company_id
+        officer = partner.aftersales_user_id or company.aftersales_default_user_id
+        if officer:
+            values.setdefault("user_id", officer.id)
+        case = super(AftersalesCase, self).message_new(msg_dict, custom_values=values)
+        case.message_subscribe(partner_ids=partner.ids)
+        if case.user_id:
+            case.message_subscribe_users(user_ids=case.user_id.ids)
+            case._aftersales_schedule_activity(
+                self.env.ref("mail.mail_activity_data_email"), case.user_id,
+                fields.Date.context_today(case), _("Answer the customer's email"))
+        return case
+
+    @api.multi
+    @api.returns("self", lambda value: value.id)
+    def message_post(self, body="", subject=None, message_type="notification",
+                     subtype=None, **kwargs):
+        """A message posted on the case reaches its customer by email (they follow the
+        case, or are a recipient): such a reply is entered in the letter register as a
+        reply letter (S10). The email is left to the mail queue, so that the register
+        follows its delivery. A customer who asked not to be emailed gets none, and the
+        chatter says so."""
+        message = super(AftersalesCase, self.with_context(
+            mail_notify_force_send=False)).message_post(
+                body=body, subject=subject, message_type=message_type, subtype=subtype,
+                **kwargs)
+        if message_type == "comment" and len(self) == 1:
+            self._aftersales_register_email_reply(message)
+            customer = self.partner_id
+            if customer in message.sudo().needaction_partner_ids and not customer.user_ids \
+                    and not customer._aftersales_accepts_email():
+                self.message_post(body=_(
+                    "Not emailed to %s, who asked not to be emailed: tell them by phone or "
+                    "by a reply letter sent by post.") % customer.display_name,
+                    subtype="mail.mt_note")
+        return message
+
+    @api.multi
+    def _message_notification_recipients(self, message, recipients):
+        """Customers who asked not to be emailed (Do not email) get no email of the
+        case's messages either, even when they follow it."""
+        result = super(AftersalesCase, self)._message_notification_recipients(
+            message, recipients)
+        for group in result.values():
+            for key in ("followers", "not_followers"):
+                group[key] = group[key].filtered(
+                    lambda partner: partner.user_ids or partner._aftersales_accepts_email())
+        return result
+
+    def _aftersales_register_email_reply(self, message):
+        self.ensure_one()
+        # sudo: officers cannot read the mail queue; only the emails of this very message
+        # to this case's own customer are looked up.
+        mail = self.env["mail.mail"].sudo().search([
+            ("mail_message_id", "=", message.id),
+            ("recipient_ids", "in", self.partner_id.ids)], limit=1)
+        if not mail:
+            return self.env["aftersales.letter"]
+        return self.env["aftersales.letter"].create({
+            "name": message.subject or mail.subject or self.name,
+            "partner_id": self.partner_id.id,
+            "kind": "reply",
+            "channel": "email",
+            "case_id": self.id,
+            "call_id": self.call_id.id,
+            "mail_id": mail.id,
+            "res_model": self._name,
+            "res_id": self.id,
+            "body_html": mail.body_html,
+            "email_to": self.partner_id.email,
+            "company_id": self.company_id.id,
+        })

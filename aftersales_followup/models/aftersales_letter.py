@@ -76,6 +76,22 @@ class AftersalesLetter(models.Model):
                 ON aftersales_letter (need_id, mail_template_id) WHERE need_id IS NOT NULL
         """)
 
+    @api.model
+    def create(self, vals):
+        return super(AftersalesLetter, self).create(self._sanitize_body(vals))
+
+    @api.multi
+    def write(self, vals):
+        return super(AftersalesLetter, self).write(self._sanitize_body(vals))
+
+    def _sanitize_body(self, vals):
+        """The body is stored exactly as sent when the suite itself renders it (a
+        template, escaped); a body written by anyone else (a form, XML-RPC) is sanitized
+        like any HTML field, since the form and the printed letter show it as HTML."""
+        if vals.get("body_html") and not self.env.context.get("aftersales_rendered_body"):
+            vals = dict(vals, body_html=tools.html_sanitize(vals["body_html"]))
+        return vals
+
     @api.multi
     def unlink(self):
         # The letter register is an archive (S10): only the administrator may purge it.
@@ -113,7 +129,7 @@ class AftersalesLetter(models.Model):
             "company_id": (getattr(record, "company_id", False) or self.env.user.company_id).id,
         }
         vals.update(links)
-        return self.create(vals)
+        return self.with_context(aftersales_rendered_body=True).create(vals)
 
     @api.model
     def create_post_letter(self, template, record, kind="reply", partner=None, **links):
@@ -133,7 +149,7 @@ class AftersalesLetter(models.Model):
             "company_id": (getattr(record, "company_id", False) or self.env.user.company_id).id,
         }
         vals.update(links)
-        return self.create(vals)
+        return self.with_context(aftersales_rendered_body=True).create(vals)
 
     @api.model
     def _create_campaign_letters(self, campaign, partner_ids, deadline_reached):

@@ -51,10 +51,10 @@ class AftersalesNeed(models.Model):
     order_id = fields.Many2one("sale.order", string="Booked visit", readonly=True,
                                help="The service visit that converted this need.")
     call_ids = fields.One2many("aftersales.call", "need_id", string="Reminder calls")
-    converted = fields.Integer(compute="_compute_converted", store=True,
-                               group_operator="avg",
-                               help="1 when the need led to a visit: averaged, the "
-                                    "conversion rate.")
+    converted = fields.Float(compute="_compute_converted", store=True,
+                             group_operator="avg", digits=(3, 2),
+                             help="1 when the need led to a visit: averaged, the "
+                                  "conversion rate.")
     user_id = fields.Many2one(related="partner_id.aftersales_user_id", store=True,
                               string="Officer", readonly=True)
     company_id = fields.Many2one(

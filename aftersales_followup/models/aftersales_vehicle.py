@@ -91,7 +91,9 @@ class AftersalesVehicle(models.Model):
                  "product_id.service_interval_months", "product_id.service_interval_km")
     def _compute_service_estimate(self):
         for vehicle in self:
-            visits = vehicle.sale_order_ids.filtered(
+            # sudo: the estimate reads dates of the vehicle's service visits only; an
+            # after-sales user without Sales rights must still be able to save a vehicle.
+            visits = vehicle.sudo().sale_order_ids.filtered(
                 lambda o: o.aftersales_kind == "service" and o.checkin_date
                 and o.state in ("sale", "done"))
             last_visit = max(visits.mapped("checkin_date")) if visits else False

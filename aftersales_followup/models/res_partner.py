@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import _, api, fields, models
 
+from .aftersales_call import SATISFACTION
+
 
 class ResPartner(models.Model):
     """The customer file (客户档案, S1-S4, S16): contact data, vehicles, the officer in
@@ -14,17 +16,21 @@ class ResPartner(models.Model):
              "exists from then on.")
     aftersales_user_id = fields.Many2one(
         "res.users", string="Follow-up officer", index=True, track_visibility="onchange",
-        help="The person the supervisor assigned to this customer's after-sales follow-up.")
+        help="The person the supervisor assigned to this customer's after-sales follow-up.",
+        groups="base.group_user")
     aftersales_class_id = fields.Many2one(
         "aftersales.customer.class", string="Customer class", index=True,
-        track_visibility="onchange")
+        track_visibility="onchange",
+        groups="base.group_user")
     aftersales_class_pinned = fields.Boolean(
         string="Class pinned", track_visibility="onchange",
-        help="Keep the class chosen by hand: the nightly classification leaves it alone.")
-    aftersales_returning = fields.Integer(
-        string="Returning customer", readonly=True, group_operator="avg",
+        help="Keep the class chosen by hand: the nightly classification leaves it alone.",
+        groups="base.group_user")
+    aftersales_returning = fields.Float(
+        string="Returning customer", readonly=True, group_operator="avg", digits=(3, 2),
         help="1 when the customer came back for service within the last 12 months after an "
-             "earlier visit (kept up to date nightly); averaged, the returning rate.")
+             "earlier visit (kept up to date nightly); averaged, the returning rate.",
+        groups="base.group_user")
     do_not_call = fields.Boolean(
         string="Do not call", track_visibility="onchange",
         help="The customer asked not to be phoned: follow-up calls are registered as "
@@ -36,38 +42,56 @@ class ResPartner(models.Model):
     aftersales_need_ids = fields.One2many("aftersales.need", "partner_id",
                                           string="Potential needs")
     # S1: for business customers, where and how the business runs
-    aftersales_business_sector = fields.Char(string="Business sector")
+    aftersales_business_sector = fields.Char(string="Business sector",
+                                             groups="base.group_user")
     aftersales_business_situation = fields.Text(
-        string="Business situation", help="经营情况: activity, fleet use, seasonality.")
+        string="Business situation", help="经营情况: activity, fleet use, seasonality.",
+        groups="base.group_user")
     aftersales_business_level = fields.Selection([
         ("small", "Small"),
         ("medium", "Medium"),
         ("large", "Large"),
-    ], string="Business level", help="经营水平")
-    aftersales_fleet_size = fields.Integer(string="Fleet size")
+    ], string="Business level", help="经营水平",
+        groups="base.group_user")
+    aftersales_fleet_size = fields.Integer(string="Fleet size", groups="base.group_user")
     aftersales_last_contact_date = fields.Datetime(
         string="Last contact", compute="_compute_aftersales_contact", store=True,
-        help="Date of the last call that reached the customer.")
+        help="Date of the last call that reached the customer.",
+        groups="base.group_user")
     aftersales_satisfaction_avg = fields.Float(
         string="Average satisfaction", compute="_compute_aftersales_contact", store=True,
         group_operator="avg", digits=(3, 2),
-        help="Average of the satisfaction (1-5) given on the calls that reached the customer.")
+        help="Average of the satisfaction (1-5) given on the calls that reached the customer "
+             "and in the answers to the satisfaction survey.",
+        groups="base.group_user")
+    aftersales_last_feedback = fields.Selection(
+        SATISFACTION, string="Last feedback", readonly=True,
+        help="Overall satisfaction given in the customer's last answer to the satisfaction "
+             "survey (S15).")
+    aftersales_last_feedback_date = fields.Datetime(string="Last feedback on", readonly=True)
     aftersales_last_visit_date = fields.Datetime(
         string="Last visit", compute="_compute_aftersales_last_visit", store=True,
-        help="Check-in of the customer's last service visit.")
+        help="Check-in of the customer's last service visit.",
+        groups="base.group_user")
     aftersales_vehicle_count = fields.Integer(compute="_compute_aftersales_counts")
     aftersales_call_count = fields.Integer(compute="_compute_aftersales_counts")
     aftersales_case_open_count = fields.Integer(compute="_compute_aftersales_counts")
 
     @api.depends("aftersales_call_ids.state", "aftersales_call_ids.date_call",
-                 "aftersales_call_ids.satisfaction")
+                 "aftersales_call_ids.satisfaction", "aftersales_call_ids.survey_score")
     def _compute_aftersales_contact(self):
         calls = self.env["aftersales.call"].search(
-            [("partner_id", "in", self.ids), ("state", "=", "done")])
+            [("partner_id", "in", self.ids),
+             "|", ("state", "=", "done"), ("survey_score", ">", 0)])
         for partner in self:
-            reached = calls.filtered(lambda c: c.partner_id == partner)
+            given = calls.filtered(lambda c: c.partner_id == partner)
+            reached = given.filtered(lambda c: c.state == "done")
             dates = [d for d in reached.mapped("date_call") if d]
-            scores = [int(s) for s in reached.mapped("satisfaction") if s]
+            # Each score once: the phone's, and the survey's (which fills the call's
+            # satisfaction when none was given on the phone).
+            scores = [int(c.satisfaction) for c in reached
+                      if c.satisfaction and not c.satisfaction_from_survey]
+            scores += [c.survey_score for c in given if c.survey_score]
             partner.aftersales_last_contact_date = max(dates) if dates else False
             partner.aftersales_satisfaction_avg = sum(scores) / len(scores) if scores else 0.0
 
