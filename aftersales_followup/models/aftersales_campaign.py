@@ -283,7 +283,7 @@ class AftersalesCampaign(models.Model):
              WHERE NOT EXISTS (SELECT 1 FROM aftersales_call c
                                 WHERE c.campaign_id = %(campaign)s AND c.partner_id = p.id)
         """)
-        _selected, created = Call._insert_due_calls(due, {
+        _selected, created, _last = Call._insert_due_calls(due, {
             "partner_ids": partner_ids, "campaign": self.id, "campaign_name": self.name,
             "officer": self.company_id.aftersales_default_user_id.id or None,
             "date_due": date_due, "date_event": self.date_event,

@@ -177,16 +177,17 @@ class AftersalesNeed(models.Model):
                 "triggers": list(NEED_TRIGGERS.values())}
 
     @api.model
-    def _generate_reminder_call_batch(self, today, batch_size):
+    def _generate_reminder_call_batch(self, today, batch_size, after=0):
         """Due-call generator (see aftersales.call): one call per need and rule."""
         due = sql.SQL("""
             SELECT * FROM ({base}) AS candidate
-             WHERE NOT EXISTS (SELECT 1 FROM aftersales_call ac
+             WHERE candidate.link_id >= %(after)s
+               AND NOT EXISTS (SELECT 1 FROM aftersales_call ac
                                 WHERE ac.need_id = candidate.link_id
                                   AND ac.rule_id = candidate.rule_id)
              ORDER BY link_id LIMIT %(limit)s
         """).format(base=self._reminder_due_sql("call"))
-        params = dict(self._reminder_params(today), limit=batch_size)
+        params = dict(self._reminder_params(today), limit=batch_size, after=after)
         return self.env["aftersales.call"]._insert_due_calls(
             due, params, "need_id", "other", _("Remind the customer"))
 

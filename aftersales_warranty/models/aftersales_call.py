@@ -19,7 +19,7 @@ class AftersalesCall(models.Model):
         generators = super(AftersalesCall, self)._due_call_batch_generators()
         return generators + [self._generate_claim_closed_call_batch]
 
-    def _generate_claim_closed_call_batch(self, today, batch_size):
+    def _generate_claim_closed_call_batch(self, today, batch_size, after=0):
         """Claims closed whose rule day has come and whose window is open: one follow-up
         call each, with its activity, set-based (see ``_insert_due_calls``); the partial
         unique index on (rule, claim) arbitrates, so that a second run or a concurrent
@@ -27,7 +27,7 @@ class AftersalesCall(models.Model):
         max_window = self.env["aftersales.followup.rule"].search(
             [("trigger", "=", "claim_closed")], order="window_days desc", limit=1).window_days
         if not max_window:
-            return 0, 0
+            return 0, 0, after
         # Only the claims whose window can still be open (index on date_closed).
         since = fields.Date.to_string(
             fields.Date.from_string(today) - timedelta(days=max_window))
@@ -45,7 +45,7 @@ class AftersalesCall(models.Model):
                AND (r.company_id IS NULL OR r.company_id = wc.company_id)
               JOIN res_partner p ON p.id = wc.partner_id
               JOIN res_company c ON c.id = wc.company_id
-             WHERE wc.state = 'closed'
+             WHERE wc.state = 'closed' AND wc.id >= %(after)s
                AND wc.date_closed >= %(since)s
                AND wc.date_closed + r.delay_days <= %(today)s
                AND wc.date_closed + r.window_days >= %(today)s
@@ -56,7 +56,8 @@ class AftersalesCall(models.Model):
              LIMIT %(limit)s
         """).format(class_filter=self._rule_class_filter_sql())
         return self._insert_due_calls(
-            due, {"today": today, "since": since, "limit": batch_size}, "claim_id",
+            due, {"today": today, "since": since, "limit": batch_size, "after": after},
+            "claim_id",
             "followup", _("Follow-up call after the warranty claim"))
 
     @api.model_cr
