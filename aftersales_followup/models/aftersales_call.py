@@ -580,10 +580,16 @@ class AftersalesCall(models.Model):
                 ON aftersales_call (sale_order_id, rule_id)
              WHERE rule_id IS NOT NULL AND sale_order_id IS NOT NULL
         """)
-        # The officer's queue ("My calls", "Due today"): officer, state, due date.
+        # The officer's queue ("Due today", "Overdue", "To call"): the open calls of one
+        # officer in the list's order, so that its first page is read straight from the
+        # index whatever the history. With (user_id, state, date_due), at 1,000,000 calls
+        # the planner walked date_due backwards instead, filtering 22,000 rows (9-120 ms;
+        # tests/bench, issue 9); this one reads the 80 rows of the page (under 1 ms).
+        cr.execute("DROP INDEX IF EXISTS aftersales_call_queue_idx")
         cr.execute("""
-            CREATE INDEX IF NOT EXISTS aftersales_call_queue_idx
-                ON aftersales_call (user_id, state, date_due)
+            CREATE INDEX IF NOT EXISTS aftersales_call_open_queue_idx
+                ON aftersales_call (user_id, date_due DESC, id DESC)
+             WHERE state IN ('todo', 'no_answer')
         """)
         cr.execute("DROP INDEX IF EXISTS aftersales_call_rule_need_uniq")
         cr.execute("""

@@ -64,9 +64,12 @@ class AftersalesCall(models.Model):
     def init(self):
         result = super(AftersalesCall, self).init()
         # The arbiter of idempotency: one call per rule and claim, whatever runs at once.
+        # The claim comes first: the duplicate check probes by claim (see the order index
+        # of aftersales_followup's aftersales.call for why the column order matters).
+        self.env.cr.execute("DROP INDEX IF EXISTS aftersales_call_rule_claim_uniq")
         self.env.cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_rule_claim_uniq
-                ON aftersales_call (rule_id, claim_id)
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_claim_rule_uniq
+                ON aftersales_call (claim_id, rule_id)
              WHERE rule_id IS NOT NULL AND claim_id IS NOT NULL
         """)
         return result

@@ -400,6 +400,25 @@ def bench_due_calls(env, n, officer_ids, results, mode="spread"):
                           "due": facts["due"]}
 
 
+# ------------------------------------------------------------------------------ part 6
+
+def bench_classify(env):
+    """Issue 10: re-classify every after-sales customer (one statement) and again."""
+    env.cr.execute("SELECT count(*) FROM res_partner WHERE aftersales_customer AND active")
+    n = env.cr.fetchone()[0]
+    say("\n-- part 6: re-classifying %d after-sales customers" % n)
+    say(HEADER)
+    Class = env["aftersales.customer.class"]
+    with Measure(env.cr) as m1:
+        changed = Class._cron_classify_customers(commit=True)
+    row("6 classify customers", n, changed, m1)
+    with Measure(env.cr) as m2:
+        again = Class._cron_classify_customers(commit=True)
+    row("6 classify again (no change)", n, again, m2)
+    if again:
+        fail("re-classifying twice changed %d customers the second time" % again)
+
+
 # ------------------------------------------------------------------------------ part 3
 
 def bench_campaign(env, n, officer_ids):
@@ -766,7 +785,7 @@ def main():
                         help="batch size of the due-call action (default: its own)")
     parser.add_argument("--addons-dir", default=ROOT,
                         help="directory holding the three addons (default: this clone)")
-    parser.add_argument("--parts", default="1,2,3,4,5",
+    parser.add_argument("--parts", default="1,2,3,4,5,6",
                         help="which parts to run (1 and 2 always run together)")
     parser.add_argument("--output", default=os.path.join(ROOT, "artifacts", "bench.txt"))
     args = parser.parse_args()
@@ -804,6 +823,8 @@ def main():
             bench_naive(env, args.naive, officer_ids, results)
         if "5" in parts:
             bench_due_today_plan(env, args.history, officer_ids, results)
+        if "6" in parts:
+            bench_classify(env)
         cr.commit()
     summary(results)
     with open(args.output, "w") as out:
