@@ -285,7 +285,11 @@ class AftersalesLetter(models.Model):
         for lang, letter_ids in by_language.items():
             localized = template.with_context(lang=lang or self.env.context.get("lang"))
             for name in field_names:
-                values = localized.with_context(safe=name == "subject").render_template(
+                renderer = localized.with_context(safe=name == "subject")
+                # Read the customers of the group at once in the rendering environment:
+                # the template would otherwise read them letter by letter.
+                self.with_env(renderer.env).browse(letter_ids).mapped("partner_id.name")
+                values = renderer.render_template(
                     localized[name], template.model, letter_ids,
                     post_process=(name == "body_html"))
                 for letter_id, value in values.items():
