@@ -46,5 +46,6 @@
     "demo": [
         "demo/aftersales_demo.xml",
         "demo/aftersales_feedback_demo.xml",
+        "demo/aftersales_campaign_demo.xml",
     ],
 }
