@@ -7,10 +7,6 @@ tests/test_hostile_input.py and tests/test_consent.py (pytest puts tests/ on sys
 """
 import contextlib
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 
 from odoo.exceptions import except_orm
@@ -118,59 +114,3 @@ def mails_to(env, partner):
     if partner.email:
         mails |= env["mail.mail"].sudo().search([("email_to", "ilike", partner.email)])
     return mails
-
-
-# ---------------------------------------------------------------------- a real server
-
-def addons_path():
-    """The addons path of this test run (pytest-odoo's --odoo-addons-path), else the work
-    tree's addons and Odoo's."""
-    import odoo
-    configured = odoo.tools.config.get("addons_path")
-    if configured:
-        return configured
-    return ",".join([ROOT] + [p for p in odoo.addons.__path__ if os.path.isdir(p)])
-
-
-def free_port():
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def odoo_server(database, log_name, timeout=180):
-    """An Odoo server on a free port of 127.0.0.1 serving ``database`` only; its log goes
-    to artifacts/``log_name``. Yields the base URL."""
-    port = free_port()
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    log_path = os.path.join(ARTIFACTS, log_name)
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([
-            sys.executable, os.path.join(ROOT, "tools", "odoo-bin"),
-            "--addons-path=%s" % addons_path(), "-d", database,
-            "--db-filter=^%s$" % database, "--http-interface=127.0.0.1",
-            "--http-port=%d" % port, "--max-cron-threads=0", "--workers=0",
-            "--log-level=warn"], stdout=log, stderr=subprocess.STDOUT)
-        url = "http://127.0.0.1:%d" % port
-        try:
-            deadline = time.time() + timeout
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/web/login", timeout=5) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("the Odoo server did not start; see %s" % log_path)
-                time.sleep(0.5)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()

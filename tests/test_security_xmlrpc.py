@@ -21,7 +21,7 @@ import pytest
 
 import odoo
 
-from security_support import odoo_server
+from browser.harness import odoo_server
 
 DB = os.environ.get("AFTERSALES_WEB_DB") or os.environ.get("AFTERSALES_RELIABILITY_DB")
 pytestmark = pytest.mark.skipif(

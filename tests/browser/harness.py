@@ -33,43 +33,49 @@ def free_port():
 
 
 def addons_path():
+    """The addons path of this test run (pytest-odoo's --odoo-addons-path), else the work
+    tree's addons and Odoo's."""
     import odoo.addons
+    configured = odoo.tools.config.get("addons_path")
+    if configured:
+        return configured
     return ",".join([ROOT] + [p for p in odoo.addons.__path__ if os.path.isdir(p)])
 
 
 @contextlib.contextmanager
-def odoo_server(database, timeout=120):
-    """An Odoo server on a free port of 127.0.0.1 serving ``database``."""
+def odoo_server(database, log_name="browser-server.log", timeout=180):
+    """An Odoo server on a free port of 127.0.0.1 serving ``database`` only; its log goes
+    to artifacts/``log_name``. Yields the base URL."""
     port = free_port()
     os.makedirs(ARTIFACTS, exist_ok=True)
-    log = open(os.path.join(ARTIFACTS, "browser-server.log"), "w")
-    process = subprocess.Popen([
-        sys.executable, os.path.join(ROOT, "tools", "odoo-bin"),
-        "--addons-path=%s" % addons_path(), "-d", database,
-        "--db-filter=^%s$" % database, "--http-interface=127.0.0.1",
-        "--http-port=%d" % port, "--max-cron-threads=0", "--workers=0",
-        "--log-level=warn"], stdout=log, stderr=subprocess.STDOUT)
-    url = "http://127.0.0.1:%d" % port
-    try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/web/login", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.time() > deadline:
-                raise RuntimeError("the Odoo server did not start; see %s" % log.name)
-            time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
+    log_path = os.path.join(ARTIFACTS, log_name)
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([
+            sys.executable, os.path.join(ROOT, "tools", "odoo-bin"),
+            "--addons-path=%s" % addons_path(), "-d", database,
+            "--db-filter=^%s$" % database, "--http-interface=127.0.0.1",
+            "--http-port=%d" % port, "--max-cron-threads=0", "--workers=0",
+            "--log-level=warn"], stdout=log, stderr=subprocess.STDOUT)
+        url = "http://127.0.0.1:%d" % port
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+            deadline = time.time() + timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/web/login", timeout=5) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("the Odoo server did not start; see %s" % log_path)
+                time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def chromium():
