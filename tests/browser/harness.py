@@ -17,6 +17,7 @@ from selenium.common.exceptions import (ElementClickInterceptedException,
                                         StaleElementReferenceException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -125,8 +126,8 @@ class Browser(object):
                     raise
                 time.sleep(0.3)
 
-    def click_text(self, css, text, timeout=None):
-        """Click the visible element matching ``css`` whose text contains ``text``."""
+    def find_text(self, css, text, timeout=None):
+        """The visible element matching ``css`` whose text contains ``text``."""
         def match(driver):
             for element in driver.find_elements(By.CSS_SELECTOR, css):
                 try:
@@ -135,9 +136,13 @@ class Browser(object):
                 except StaleElementReferenceException:
                     continue
             return False
+        return self.wait(match, timeout, "no %s with text %r" % (css, text))
+
+    def click_text(self, css, text, timeout=None):
+        """Click the visible element matching ``css`` whose text contains ``text``."""
         deadline = time.time() + (timeout or self.timeout)
         while True:
-            element = self.wait(match, timeout, "no %s with text %r" % (css, text))
+            element = self.find_text(css, text, timeout)
             try:
                 element.click()
                 return element
@@ -240,6 +245,36 @@ class Browser(object):
             element = element.find_element(By.CSS_SELECTOR, "input, textarea")
         element.clear()
         element.send_keys(value)
+
+    def set_many2one(self, name, text, scope="", pick=None):
+        """Type ``text`` in the many2one field ``name`` and choose the suggestion that
+        contains ``pick`` (default: ``text``), as a person picks from the dropdown."""
+        element = self.find("{0} .o_field_widget[name='{1}'] input, "
+                            "{0} .o_field_widget[name='{1}'].o_input".format(scope, name))
+        element.clear()
+        element.send_keys(text)
+        self.click_text("ul.ui-autocomplete li a", pick or text)
+        self.idle()
+
+    def add_line(self, field):
+        """Start a new line of the editable one2many list ``field``; its cells are then in
+        the scope '.o_selected_row'."""
+        self.click("div.o_field_one2many[name='%s'] .o_field_x2many_list_row_add a" % field)
+        self.find(".o_selected_row")
+        self.idle()
+
+    def search(self, text):
+        """Search the current list for ``text`` (the search view's default field)."""
+        element = self.find(".o_searchview_input")
+        element.send_keys(text)
+        element.send_keys(Keys.ENTER)
+        self.idle()
+
+    def open_row(self, text):
+        """Open the list's record whose row shows ``text``."""
+        self.click_text(".o_data_row, .o_kanban_record", text)
+        self.find(".o_form_view")
+        self.idle()
 
     def save(self):
         self.click(".o_form_button_save")
