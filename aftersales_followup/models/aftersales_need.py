@@ -219,9 +219,12 @@ class AftersalesNeed(models.Model):
     @api.model
     def _close_booked_needs(self, orders):
         """A confirmed service visit converts the vehicle's open service needs."""
+        # sudo: whoever confirms the visit (a salesman may have no after-sales rights)
+        # converts the open service needs of that visit's own vehicle, nothing else.
         for order in orders.filtered(lambda o: o.vehicle_id):
-            needs = self.search([("vehicle_id", "=", order.vehicle_id.id),
-                                 ("state", "=", "open"), ("kind", "in", ("service", "tyres"))])
+            needs = self.sudo().search([
+                ("vehicle_id", "=", order.vehicle_id.id), ("state", "=", "open"),
+                ("kind", "in", ("service", "tyres"))])
             needs.write({"state": "done", "order_id": order.id})
 
     @api.model_cr

@@ -126,10 +126,13 @@ class ResPartner(models.Model):
                     or self.env.user.company_id.aftersales_default_user_id
                 if officer:
                     vals["aftersales_user_id"] = officer.id
+            # sudo: a confirmed sale or service visit opens the file whoever confirms it
+            # (a salesman needs no right to edit contacts): only the after-sales flag,
+            # the company's default officer and the owner of an unowned vehicle are set.
             if vals:
-                partner.write(vals)
+                partner.sudo().write(vals)
             if vehicle and not vehicle.partner_id:
-                vehicle.partner_id = partner
+                vehicle.sudo().partner_id = partner
 
     @api.multi
     def action_view_aftersales_calls(self):

@@ -26,6 +26,21 @@ class TestServiceVisit(AftersalesCommon):
         self.assertGreaterEqual(order.checkin_date, before)
         self.assertFalse(order.handover_date)
 
+    def test_salesman_without_contact_rights_opens_the_file(self):
+        salesman = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Counter Salesman", "login": "counter_salesman",
+            "email": "counter.salesman@dealer.example.com",
+            "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
+        })
+        customer = self.create_customer("Walk In Too")
+        vehicle = self.create_vehicle()
+        order = self.create_service_visit(customer, vehicle, user=salesman)
+        order.sudo(salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(customer.aftersales_customer)
+        self.assertEqual(customer.aftersales_user_id, self.officer)
+        self.assertEqual(vehicle.partner_id, customer)
+
     def test_confirm_keeps_the_assigned_officer(self):
         customer = self.create_customer("Has Officer", aftersales_user_id=self.supervisor.id)
         order = self.create_service_visit(customer)
