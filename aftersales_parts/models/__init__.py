@@ -9,5 +9,6 @@ from . import aftersales_parts_return
 from . import aftersales_parts_return_line
 from . import aftersales_call
 from . import sale_order
+from . import sale_order_line
 from . import aftersales_warranty_claim
 from . import res_partner

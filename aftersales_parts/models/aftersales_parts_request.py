@@ -242,6 +242,8 @@ class AftersalesPartsRequest(models.Model):
         self._aftersales_sync_state()
         for request in self:
             request.message_post(body=request._confirmation_summary())
+        # a confirmed service visit delivers these parts from the workshop
+        self.mapped("sale_order_id")._aftersales_chain_parts_to_delivery()
         return True
 
     @api.multi

@@ -27,6 +27,18 @@ class AftersalesWarrantyClaim(models.Model):
         self.filtered(lambda c: c.compensation_kind == "replace")._create_parts_returns()
         return result
 
+    def _add_compensation_order_lines(self):
+        """The parts already requested for the claim are the service visit's: the visit
+        delivers them from the workshop rather than requesting them again."""
+        requests = self.parts_request_ids.filtered(
+            lambda r: r.state != "cancelled" and not r.sale_order_id)
+        if self.sale_order_id:
+            requests.write({"sale_order_id": self.sale_order_id.id})
+        order = super(AftersalesWarrantyClaim, self)._add_compensation_order_lines()
+        requests.filtered(lambda r: not r.sale_order_id).write({"sale_order_id": order.id})
+        order._aftersales_chain_parts_to_delivery()
+        return order
+
     @api.multi
     def action_request_parts(self):
         """Open a new parts request with the claim's parts."""

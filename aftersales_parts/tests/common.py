@@ -144,6 +144,29 @@ class PartsCommon(SavepointCase):
         values.update(vals)
         return self.env["aftersales.parts.request"].sudo(user or self.adviser).create(values)
 
+    def approved_claim(self, kind="replace", **vals):
+        """A claim for the water pump (and labour), approved by the manager."""
+        values = {
+            "vehicle_id": self.vehicle.id,
+            "date_failure": self.vehicle.handover_date,
+            "odometer": 12500,
+            "symptom": "Coolant leak at the water pump",
+            "line_ids": [
+                (0, 0, {"product_id": self.water_pump.id, "quantity": 1,
+                        "price_unit": 1400.0}),
+                (0, 0, {"product_id": self.labour.id, "quantity": 2,
+                        "price_unit": 300.0}),
+            ],
+        }
+        values.update(vals)
+        claim = self.env["aftersales.warranty.claim"].sudo(self.adviser).create(values)
+        claim.action_submit()
+        claim.action_assess()
+        claim.write({"cause": "manufacturing", "compensation_kind": kind,
+                     "assessment": "Pump seal leaking: manufacturing defect."})
+        claim.sudo(self.manager).action_approve()
+        return claim
+
     def rfq_lines(self, product):
         return self.env["purchase.order.line"].search(
             [("product_id", "=", product.id), ("order_id.state", "=", "draft")])

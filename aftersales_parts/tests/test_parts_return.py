@@ -10,26 +10,6 @@ from .common import PartsCommon
 
 class TestPartsReturn(PartsCommon):
 
-    def approved_claim(self, kind="replace"):
-        claim = self.env["aftersales.warranty.claim"].sudo(self.adviser).create({
-            "vehicle_id": self.vehicle.id,
-            "date_failure": self.vehicle.handover_date,
-            "odometer": 12500,
-            "symptom": "Coolant leak at the water pump",
-            "line_ids": [
-                (0, 0, {"product_id": self.water_pump.id, "quantity": 1,
-                        "price_unit": 1400.0}),
-                (0, 0, {"product_id": self.labour.id, "quantity": 2,
-                        "price_unit": 300.0}),
-            ],
-        })
-        claim.action_submit()
-        claim.action_assess()
-        claim.write({"cause": "manufacturing", "compensation_kind": kind,
-                     "assessment": "Pump seal leaking: manufacturing defect."})
-        claim.sudo(self.manager).action_approve()
-        return claim
-
     def test_replacement_sends_the_defective_part_back_to_the_manufacturer(self):
         claim = self.approved_claim()
         self.assertEqual(claim.state, "approved")
