@@ -162,7 +162,10 @@ def test_wrong_types_are_refused_and_save_nothing(people):
             "vin": vin(tag, 1), "odometer": "twelve thousand", "product_id": model_ids[0]}),
          "twelve thousand"),
         ("VIN as a list", lambda: officer("aftersales.vehicle", "create", {
-            "vin": [vin(tag, 2)], "product_id": model_ids[0]}), "list"),
+            "vin": [vin(tag, 2)], "product_id": model_ids[0]}), "must be text"),
+        ("odometer with decimals", lambda: officer("aftersales.vehicle", "create", {
+            "vin": vin(tag, 3), "odometer": 12.7, "product_id": model_ids[0]}),
+         "whole kilometres"),
         ("empty VIN", lambda: officer("aftersales.vehicle", "create", {
             "vin": "", "product_id": model_ids[0]}), "17"),
         ("negative odometer", lambda: officer("aftersales.vehicle", "create", {
@@ -187,7 +190,7 @@ def test_wrong_types_are_refused_and_save_nothing(people):
     for what, call, expected in tries:
         message = assert_fault(call)
         assert expected in message, "%s: %s" % (what, message)
-    for n in (1, 2, 4):
+    for n in (1, 2, 3, 4):
         assert not vehicles(n), "a vehicle was saved"
     assert not admin("aftersales.call", "search", [("notes", "like", "RPC wrong type %s" % tag)],
                      context={"active_test": False})

@@ -178,7 +178,22 @@ class AftersalesVehicle(models.Model):
                 "vin": vin, "vehicle": duplicate.display_name})
 
     @api.model
+    def _check_value_types(self, vals):
+        """Values from outside (XML-RPC, imports) of a type Odoo would mangle silently or
+        fail on unclearly are refused with a reason."""
+        vin = vals.get("vin")
+        if vin and not isinstance(vin, str):
+            raise ValidationError(_(
+                "The VIN must be text (17 letters and digits), not a %s.")
+                % type(vin).__name__)
+        odometer = vals.get("odometer")
+        if isinstance(odometer, float) and not odometer.is_integer():
+            raise ValidationError(_(
+                "The odometer is read in whole kilometres: %s is not.") % odometer)
+
+    @api.model
     def create(self, vals):
+        self._check_value_types(vals)
         if "vin" in vals:
             vals["vin"] = normalize_vin(vals["vin"])
             company_id = vals.get("company_id") or self.default_get(
@@ -195,6 +210,7 @@ class AftersalesVehicle(models.Model):
 
     @api.multi
     def write(self, vals):
+        self._check_value_types(vals)
         if "vin" in vals or "company_id" in vals:
             if "vin" in vals:
                 vals["vin"] = normalize_vin(vals["vin"])

@@ -45,6 +45,20 @@ class TestVehicle(AftersalesCommon):
             self.assertIn("I, O and Q", refusal.exception.name)
             self.assertFalse(self.vehicles_with_vin(vin))
 
+    def test_values_of_the_wrong_type_are_refused(self):
+        vin = "LSVAB2AT5H2000888"
+        with self.assertRefused(ValidationError) as refusal:
+            self.create_vehicle(vin=[vin])
+        self.assertIn("must be text", refusal.exception.name)
+        with self.assertRefused(ValidationError) as refusal:
+            self.create_vehicle(vin=vin, odometer=12.7)
+        self.assertIn("whole kilometres", refusal.exception.name)
+        self.assertFalse(self.vehicles_with_vin(vin))
+        with self.assertRefused(ValidationError):
+            self.vehicle.write({"odometer": self.vehicle.odometer + 0.5})
+        # a whole number sent as a float (as JSON clients do) is taken
+        self.vehicle.write({"odometer": float(self.vehicle.odometer + 100)})
+
     def test_invalid_vin_refused_on_write(self):
         old_vin = self.vehicle.vin
         with self.assertRefused(ValidationError):
