@@ -107,7 +107,7 @@ class AftersalesCall(models.Model):
         compute="_compute_kpi", store=True, group_operator="avg", digits=(3, 2),
         help="1 when the customer was reached: averaged, the reach rate.")
     expired = fields.Integer(compute="_compute_kpi", store=True, group_operator="sum")
-    case_count = fields.Integer(compute="_compute_case_count")
+    case_count = fields.Integer(string="Number of cases", compute="_compute_case_count")
     vehicle_model_id = fields.Many2one(
         "product.product", string="Vehicle model", related="vehicle_id.product_id",
         store=True, readonly=True, index=True)
@@ -123,6 +123,7 @@ class AftersalesCall(models.Model):
     survey_date = fields.Datetime(string="Survey answered on", readonly=True, copy=False)
     survey_comment = fields.Text(string="Survey comment", readonly=True, copy=False)
     satisfaction_from_survey = fields.Boolean(
+        string="Satisfaction from the survey",
         readonly=True, copy=False,
         help="The satisfaction was not given on the phone but taken from the survey.")
 

@@ -45,7 +45,7 @@ class AftersalesCampaign(models.Model):
     date_letter_deadline = fields.Date(
         string="Letters by", compute="_compute_dates", store=True,
         help="Every targeted customer has their notice letter by this day.")
-    short_notice = fields.Boolean(compute="_compute_short_notice")
+    short_notice = fields.Boolean(string="Short notice", compute="_compute_short_notice")
     description = fields.Html(translate=True, help="What the customer is invited to.")
     location = fields.Char()
     user_id = fields.Many2one("res.users", string="Responsible",

@@ -57,6 +57,7 @@ class AftersalesCase(models.Model):
     date_solved = fields.Date(string="Solved on", copy=False, readonly=True)
     date_informed = fields.Date(string="Customer informed on", copy=False, readonly=True)
     informed_same_day = fields.Boolean(
+        string="Informed the same day",
         compute="_compute_informed_same_day", store=True,
         help="S7: the customer was told the solution on the day it was known.")
     informed_same_day_rate = fields.Float(

@@ -27,7 +27,7 @@ class AftersalesCustomerClass(models.Model):
     company_id = fields.Many2one(
         "res.company", string="Company",
         help="Leave empty to share the class between companies.")
-    partner_count = fields.Integer(compute="_compute_partner_count")
+    partner_count = fields.Integer(string="Number of customers", compute="_compute_partner_count")
     rule_ids = fields.One2many(
         "aftersales.customer.class.rule", "class_id", string="Conditions",
         help="A customer belongs to the first class (in sequence) whose conditions all "

@@ -56,7 +56,7 @@ class AftersalesFollowupRule(models.Model):
         help="Leave empty to apply the rule to every company.")
     note = fields.Text(string="Call script", translate=True,
                        help="What the officer asks on the call.")
-    call_count = fields.Integer(compute="_compute_call_count")
+    call_count = fields.Integer(string="Number of calls", compute="_compute_call_count")
 
     def _compute_call_count(self):
         groups = self.env["aftersales.call"].read_group(

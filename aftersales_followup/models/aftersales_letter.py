@@ -44,7 +44,7 @@ class AftersalesLetter(models.Model):
         ("sent", "Sent"),
         ("failed", "Failed"),
     ], required=True, default="draft", index=True, track_visibility="onchange", copy=False)
-    failure_reason = fields.Text(readonly=True, copy=False)
+    failure_reason = fields.Text(string="Failure reason", readonly=True, copy=False)
     body_html = fields.Html(string="Body as sent", sanitize=False, readonly=True)
     email_to = fields.Char(string="To", readonly=True)
     attachment_id = fields.Many2one(

@@ -33,7 +33,7 @@ class AftersalesTraining(models.Model):
     description = fields.Text(string="Programme")
     attendee_ids = fields.One2many("aftersales.training.attendee", "training_id",
                                    string="Attendees", copy=False)
-    attendee_count = fields.Integer(compute="_compute_attendee_count")
+    attendee_count = fields.Integer(string="Number of attendees", compute="_compute_attendee_count")
     company_id = fields.Many2one(
         "res.company", required=True, index=True,
         default=lambda self: self.env["res.company"]._company_default_get(

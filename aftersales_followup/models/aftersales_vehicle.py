@@ -36,13 +36,14 @@ class AftersalesVehicle(models.Model):
     vin = fields.Char(
         string="VIN", required=True, index=True, track_visibility="onchange",
         help="Vehicle identification number (ISO 3779): 17 characters, stored upper-case.")
-    license_plate = fields.Char(index=True, track_visibility="onchange")
+    license_plate = fields.Char(string="License plate", index=True, track_visibility="onchange")
     product_id = fields.Many2one(
         "product.product", string="Vehicle model", index=True,
         help="The model of the vehicle, as the product it was sold as.")
     partner_id = fields.Many2one(
         "res.partner", string="Owner", index=True, track_visibility="onchange")
     handover_date = fields.Date(
+        string="Handover date",
         help="Day the owner collected the vehicle when it was sold: the warranty starts here.")
     odometer = fields.Integer(
         string="Odometer (km)", track_visibility="onchange",
@@ -59,18 +60,20 @@ class AftersalesVehicle(models.Model):
     reading_ids = fields.One2many("aftersales.odometer.reading", "vehicle_id",
                                   string="Odometer readings")
     last_service_date = fields.Date(
+        string="Last service",
         compute="_compute_service_estimate", store=True,
         help="Check-in day of the vehicle's last service visit.")
     km_per_day = fields.Float(
         string="Average km per day", compute="_compute_service_estimate", store=True,
         digits=(8, 1), help="From the first and last odometer readings.")
     next_service_date = fields.Date(
+        string="Next service",
         compute="_compute_service_estimate", store=True, index=True,
         help="When the next maintenance is due: the model's interval in months or in "
              "kilometres (at the vehicle's average km per day) from the last service or "
              "the handover, whichever comes first.")
-    service_count = fields.Integer(compute="_compute_counts")
-    call_count = fields.Integer(compute="_compute_counts")
+    service_count = fields.Integer(string="Number of service visits", compute="_compute_counts")
+    call_count = fields.Integer(string="Number of calls", compute="_compute_counts")
 
     _sql_constraints = [
         ("vin_company_unique", "unique(vin, company_id)",

@@ -73,9 +73,12 @@ class ResPartner(models.Model):
         string="Last visit", compute="_compute_aftersales_last_visit", store=True,
         help="Check-in of the customer's last service visit.",
         groups="base.group_user")
-    aftersales_vehicle_count = fields.Integer(compute="_compute_aftersales_counts")
-    aftersales_call_count = fields.Integer(compute="_compute_aftersales_counts")
-    aftersales_case_open_count = fields.Integer(compute="_compute_aftersales_counts")
+    aftersales_vehicle_count = fields.Integer(
+        string="Number of vehicles", compute="_compute_aftersales_counts")
+    aftersales_call_count = fields.Integer(
+        string="Number of after-sales calls", compute="_compute_aftersales_counts")
+    aftersales_case_open_count = fields.Integer(
+        string="Open after-sales cases", compute="_compute_aftersales_counts")
 
     @api.depends("aftersales_call_ids.state", "aftersales_call_ids.date_call",
                  "aftersales_call_ids.satisfaction", "aftersales_call_ids.survey_score")

@@ -82,11 +82,12 @@ class AftersalesPartsRequest(models.Model):
                                readonly=True)
     notes = fields.Text()
     arrival_announced = fields.Boolean(
+        string="Arrival announced",
         compute="_compute_arrival_announced",
         help="The customer was told that the back-ordered parts arrived.")
-    picking_count = fields.Integer(compute="_compute_counts")
+    picking_count = fields.Integer(string="Number of transfers", compute="_compute_counts")
     backorder_count = fields.Integer(string="Back-ordered lines", compute="_compute_counts")
-    letter_count = fields.Integer(compute="_compute_letter_count")
+    letter_count = fields.Integer(string="Number of letters", compute="_compute_letter_count")
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)",

@@ -65,6 +65,7 @@ class AftersalesPartsRequestLine(models.Model):
         help="What the parts stock held, not reserved for anyone, when the request was "
              "confirmed.")
     served_from_stock = fields.Boolean(
+        string="Served from stock",
         readonly=True, copy=False, index=True,
         help="Reserved in full from stock at the moment of the request: the first-time "
              "fill rate counts these lines.")
@@ -76,10 +77,12 @@ class AftersalesPartsRequestLine(models.Model):
         string="Arrived on", readonly=True, copy=False,
         help="When a back-ordered part was reserved in full.")
     arrival_announced = fields.Boolean(
+        string="Arrival announced",
         readonly=True, copy=False,
         help="The customer was told that this back-ordered part arrived.")
     # --- compatibility
     fits_vehicle = fields.Boolean(
+        string="Fits the vehicle",
         compute="_compute_fits_vehicle",
         help="The part fits the model of the request's vehicle (or fits every model).")
     fitment_override = fields.Boolean(

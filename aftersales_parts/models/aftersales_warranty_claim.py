@@ -13,8 +13,10 @@ class AftersalesWarrantyClaim(models.Model):
                                         string="Parts requests")
     parts_return_ids = fields.One2many("aftersales.parts.return", "claim_id",
                                        string="Parts returns")
-    parts_request_count = fields.Integer(compute="_compute_parts_counts")
-    parts_return_count = fields.Integer(compute="_compute_parts_counts")
+    parts_request_count = fields.Integer(
+        string="Number of parts requests", compute="_compute_parts_counts")
+    parts_return_count = fields.Integer(
+        string="Number of parts returns", compute="_compute_parts_counts")
 
     def _compute_parts_counts(self):
         for claim in self:

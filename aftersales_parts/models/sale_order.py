@@ -12,6 +12,7 @@ class SaleOrder(models.Model):
     aftersales_parts_request_ids = fields.One2many(
         "aftersales.parts.request", "sale_order_id", string="Parts requests")
     aftersales_parts_request_count = fields.Integer(
+        string="Number of parts requests",
         compute="_compute_aftersales_parts_request_count")
 
     def _compute_aftersales_parts_request_count(self):

@@ -31,6 +31,7 @@ class AftersalesVehicle(models.Model):
         "aftersales.warranty.claim", "vehicle_id", string="Warranty claims",
         groups="aftersales_followup.group_aftersales_user")
     claim_count = fields.Integer(
+        string="Number of warranty claims",
         compute="_compute_claim_count", groups="aftersales_followup.group_aftersales_user")
 
     @api.depends("handover_date", "product_id.product_tmpl_id.warranty_months",

@@ -64,7 +64,8 @@ class AftersalesWarrantyClaim(models.Model):
     vehicle_model_id = fields.Many2one(
         "product.product", string="Vehicle model", related="vehicle_id.product_id",
         store=True, readonly=True, index=True)
-    handover_date = fields.Date(related="vehicle_id.handover_date", readonly=True)
+    handover_date = fields.Date(
+        string="Handover date", related="vehicle_id.handover_date", readonly=True)
     sale_order_id = fields.Many2one(
         "sale.order", string="Service visit", index=True, ondelete="restrict", copy=False,
         track_visibility="onchange",
@@ -90,9 +91,11 @@ class AftersalesWarrantyClaim(models.Model):
         readonly=True, states={"draft": [("readonly", False)],
                                "submitted": [("readonly", False)],
                                "assessment": [("readonly", False)]})
-    amount_claimed = fields.Monetary(compute="_compute_amounts", store=True,
-                                     track_visibility="onchange")
+    amount_claimed = fields.Monetary(
+        string="Amount claimed", compute="_compute_amounts", store=True,
+        track_visibility="onchange")
     amount_covered = fields.Monetary(
+        string="Amount covered",
         compute="_compute_amounts", store=True,
         help="The claimed lines that the warranty covers.")
     # --- coverage
@@ -101,7 +104,7 @@ class AftersalesWarrantyClaim(models.Model):
         ("not_covered", "Not covered"),
     ], compute="_compute_coverage", store=True, index=True,
         help="From the vehicle's handover date and odometer against the model's terms.")
-    coverage_reason = fields.Char(compute="_compute_coverage_reason")
+    coverage_reason = fields.Char(string="Coverage reason", compute="_compute_coverage_reason")
     # --- assessment and decision
     inspector_id = fields.Many2one("res.users", string="Inspector", index=True,
                                    track_visibility="onchange", copy=False)
@@ -123,9 +126,11 @@ class AftersalesWarrantyClaim(models.Model):
         help="Goodwill: at the dealer's or maker's discretion, the only way a claim out of "
              "warranty can continue; approved by a manager. Repair, replacement and goodwill "
              "are carried out on a service visit at no charge; a refund records the amount.")
-    amount_approved = fields.Monetary(track_visibility="onchange", copy=False)
-    amount_refunded = fields.Monetary(readonly=True, copy=False)
-    rejection_reason = fields.Text(track_visibility="onchange", copy=False)
+    amount_approved = fields.Monetary(
+        string="Amount approved", track_visibility="onchange", copy=False)
+    amount_refunded = fields.Monetary(string="Amount refunded", readonly=True, copy=False)
+    rejection_reason = fields.Text(
+        string="Rejection reason", track_visibility="onchange", copy=False)
     manufacturer_id = fields.Many2one(
         "res.partner", string="Manufacturer", index=True, track_visibility="onchange",
         help="Reimburses the claim and receives the quality feedback; by default the "
@@ -145,7 +150,7 @@ class AftersalesWarrantyClaim(models.Model):
         group_operator="avg",
         help="100 for an approved claim, 0 otherwise: averaged over decided claims, the "
              "approval rate.")
-    letter_count = fields.Integer(compute="_compute_letter_count")
+    letter_count = fields.Integer(string="Number of letters", compute="_compute_letter_count")
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)",

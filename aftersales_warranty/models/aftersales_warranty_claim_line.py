@@ -21,7 +21,7 @@ class AftersalesWarrantyClaimLine(models.Model):
     product_id = fields.Many2one("product.product", string="Part or labour", required=True,
                                  index=True)
     name = fields.Char(string="Description")
-    is_part = fields.Boolean(compute="_compute_is_part", store=True,
+    is_part = fields.Boolean(string="Is a part", compute="_compute_is_part", store=True,
                              help="A part (not a labour or service item).")
     quantity = fields.Float(default=1.0, required=True,
                             digits=dp.get_precision("Product Unit of Measure"))
@@ -31,7 +31,7 @@ class AftersalesWarrantyClaimLine(models.Model):
         ("covered", "Covered"),
         ("not_covered", "Not covered"),
     ], compute="_compute_coverage", store=True, index=True)
-    coverage_reason = fields.Char(compute="_compute_coverage_reason")
+    coverage_reason = fields.Char(string="Coverage reason", compute="_compute_coverage_reason")
     # Copied from the claim (stored) so that claimed parts can be analysed by model,
     # cause and month.
     currency_id = fields.Many2one(related="claim_id.currency_id", readonly=True)

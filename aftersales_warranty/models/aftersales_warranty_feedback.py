@@ -43,8 +43,8 @@ class AftersalesWarrantyFeedback(models.Model):
         readonly=True, states={"draft": [("readonly", False)]},
         help="The manufacturer's approved claims of the period (decided in it) not yet "
              "reported.")
-    claim_count = fields.Integer(compute="_compute_totals")
-    amount_approved = fields.Monetary(compute="_compute_totals")
+    claim_count = fields.Integer(string="Number of claims", compute="_compute_totals")
+    amount_approved = fields.Monetary(string="Amount approved", compute="_compute_totals")
     state = fields.Selection([("draft", "Draft"), ("sent", "Sent")], required=True,
                              default="draft", index=True, copy=False,
                              track_visibility="onchange")
@@ -53,7 +53,7 @@ class AftersalesWarrantyFeedback(models.Model):
                                     copy=False, ondelete="restrict")
     file_data = fields.Binary(related="attachment_id.datas", string="Export file",
                               readonly=True)
-    file_name = fields.Char(related="attachment_id.datas_fname", readonly=True)
+    file_name = fields.Char(string="File name", related="attachment_id.datas_fname", readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True,
         default=lambda self: self.env["res.company"]._company_default_get(

@@ -11,6 +11,7 @@ class ResPartner(models.Model):
         "aftersales.warranty.claim", "partner_id", string="Warranty claims",
         groups="aftersales_followup.group_aftersales_user")
     warranty_claim_count = fields.Integer(
+        string="Number of warranty claims",
         compute="_compute_warranty_claim_count",
         groups="aftersales_followup.group_aftersales_user")
 
