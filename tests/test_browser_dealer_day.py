@@ -82,7 +82,7 @@ def test_dealer_day(browser):
         browser.set_field("notes", "Brakes squeak since the service.")
         browser.save()
         browser.button("Done")
-        browser.find(".o_statusbar_status button.btn-primary[data-value='done']")
+        browser.expect_status("done")
         browser.check_console("call form")
         browser.button("Add case")
         dialog = ".modal-dialog"
@@ -111,7 +111,7 @@ def test_dealer_day(browser):
         browser.find(".o_form_view")
         browser.idle()
         browser.click(".o_form_button_edit")
-        browser.click_text(".o_notebook .nav-tabs a", "Solution")
+        browser.open_tab("Solution")
         browser.set_field("solution", "Brake pads replaced free of charge tomorrow.")
         browser.save()
         browser.button("Solve")
@@ -193,7 +193,7 @@ def test_warranty_claim_submitted_and_approved(browser):
         state["claim"] = record_id(browser)
         browser.find_text(".o_form_view .alert-success", "Covered")  # in warranty
         browser.button("Submit")
-        browser.find(".o_statusbar_status button.btn-primary[data-value='submitted']")
+        browser.expect_status("submitted")
         browser.check_console("claim submitted")
 
     def supervisor_approves():
@@ -205,16 +205,16 @@ def test_warranty_claim_submitted_and_approved(browser):
         browser.search(name)
         browser.open_row(name)
         browser.button("Start assessment")
-        browser.find(".o_statusbar_status button.btn-primary[data-value='assessment']")
+        browser.expect_status("assessment")
         browser.click(".o_form_button_edit")
-        browser.click_text(".o_notebook .nav-tabs a", "Quality assessment")
+        browser.open_tab("Quality assessment")
         browser.set_field("cause", "Manufacturing defect")
         browser.set_field("assessment", "Water pump seal leaks; no outside damage.")
-        browser.click_text(".o_notebook .nav-tabs a", "Decision")
+        browser.open_tab("Decision")
         browser.set_field("compensation_kind", "Repair")
         browser.save()
         browser.button("Approve")
-        browser.find(".o_statusbar_status button.btn-primary[data-value='approved']")
+        browser.expect_status("approved")
         browser.check_console("claim approved")
 
     step(browser, "officer-claim", officer_takes_the_claim)
@@ -273,7 +273,7 @@ def test_backordered_part_arrives(browser):
         browser.button("Validate")
         browser.click_text(".modal-footer button", "Apply")  # receive all
         browser.idle()
-        browser.find(".o_statusbar_status button.btn-primary[data-value='done']")
+        browser.expect_status("done")
         browser.check_console("receipt validated")
 
     def officer_sees_the_arrival():
@@ -284,7 +284,7 @@ def test_backordered_part_arrives(browser):
         browser.goto("/web#id=%d&model=aftersales.parts.request&view_type=form" % request)
         browser.find(".o_form_view")
         browser.idle()
-        browser.find(".o_statusbar_status button.btn-primary[data-value='ready']")
+        browser.expect_status("ready")
         browser.smart_button("Letters")
         rows = browser.find_all(".o_data_row")
         assert len(rows) == 1, "the arrival email is not in the request's letters"

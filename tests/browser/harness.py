@@ -219,6 +219,14 @@ class Browser(object):
                 raise AssertionError("no visible button %r in %s" % (label, area))
             time.sleep(0.3)
 
+    def expect_status(self, value):
+        """Wait until the form's status bar shows ``value`` (a selection key) as current."""
+        self.find(".o_statusbar_status button.btn-primary[data-value='%s']" % value)
+
+    def open_tab(self, label):
+        """Open the notebook page labelled ``label`` of the form."""
+        self.click_text(".o_notebook .nav-tabs a", label)
+
     def smart_button(self, label):
         """Click a smart button of the form's button box by (part of) its label. Odoo
         11's sheet overlaps the box's edge, so the click is dispatched to the button
