@@ -132,6 +132,23 @@ class AftersalesLetter(models.Model):
         return self.with_context(aftersales_rendered_body=True).create(vals)
 
     @api.model
+    def _count_for(self, records):
+        """How many letters the register holds for each of ``records`` ({id: count}), in
+        one query: the "Letters" smart buttons of the records that send letters."""
+        groups = self.read_group(
+            [("res_model", "=", records._name), ("res_id", "in", records.ids)],
+            ["res_id"], ["res_id"])
+        return {group["res_id"]: group["res_id_count"] for group in groups}
+
+    @api.model
+    def _action_for(self, record):
+        """The letter register showing the letters sent for ``record``."""
+        action = self.env.ref("aftersales_followup.action_aftersales_letter").read()[0]
+        action["domain"] = [("res_model", "=", record._name), ("res_id", "=", record.id)]
+        action["context"] = {}
+        return action
+
+    @api.model
     def create_post_letter(self, template, record, kind="reply", partner=None, **links):
         """Register a postal letter rendered from ``template`` for ``record``; it is
         printed from the register (PDF) and marked posted."""

@@ -119,10 +119,7 @@ class AftersalesPartsRequest(models.Model):
                 lambda ln: ln.state == "backorder"))
 
     def _compute_letter_count(self):
-        groups = self.env["aftersales.letter"].read_group(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)],
-            ["res_id"], ["res_id"])
-        counts = {g["res_id"]: g["res_id_count"] for g in groups}
+        counts = self.env["aftersales.letter"]._count_for(self)
         for request in self:
             request.letter_count = counts.get(request.id, 0)
 
@@ -331,10 +328,7 @@ class AftersalesPartsRequest(models.Model):
     @api.multi
     def action_view_letters(self):
         self.ensure_one()
-        action = self.env.ref("aftersales_followup.action_aftersales_letter").read()[0]
-        action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
-        action["context"] = {}
-        return action
+        return self.env["aftersales.letter"]._action_for(self)
 
     # ------------------------------------------------------------------ confirmation
 

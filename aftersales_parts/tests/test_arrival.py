@@ -47,6 +47,9 @@ class TestArrival(PartsCommon):
         self.assertEqual(letter.partner_id, self.customer)
         self.assertEqual(letter.mail_template_id, template)
         self.assertEqual(letter.mail_id, mail)
+        self.assertEqual(request.letter_count, 1)
+        self.assertEqual(self.env["aftersales.letter"].search(
+            request.action_view_letters()["domain"]), letter)
         # The officer's call to book the visit, due today, in their activities.
         call = self.calls_of(request)
         self.assertEqual(len(call), 1)

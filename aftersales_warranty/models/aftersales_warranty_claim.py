@@ -231,10 +231,7 @@ class AftersalesWarrantyClaim(models.Model):
             claim.approval_rate = 100 if claim._is_approved() else 0
 
     def _compute_letter_count(self):
-        groups = self.env["aftersales.letter"].read_group(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)],
-            ["res_id"], ["res_id"])
-        counts = {g["res_id"]: g["res_id_count"] for g in groups}
+        counts = self.env["aftersales.letter"]._count_for(self)
         for claim in self:
             claim.letter_count = counts.get(claim.id, 0)
 
@@ -473,10 +470,7 @@ class AftersalesWarrantyClaim(models.Model):
     @api.multi
     def action_view_letters(self):
         self.ensure_one()
-        action = self.env.ref("aftersales_followup.action_aftersales_letter").read()[0]
-        action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
-        action["context"] = {}
-        return action
+        return self.env["aftersales.letter"]._action_for(self)
 
     # ------------------------------------------------------------------ helpers
 

@@ -262,6 +262,8 @@ class TestClaimWorkflow(WarrantyCommon):
         self.assertEqual(letter.partner_id, self.customer)
         self.assertEqual(letter.kind, "notice")
         self.assertEqual(claim.letter_count, 1)
+        action = claim.action_view_letters()
+        self.assertEqual(self.env["aftersales.letter"].search(action["domain"]), letter)
 
     def test_customer_told_the_reason_of_a_rejection(self):
         claim = self.claim_in_state("submitted")
