@@ -17,58 +17,48 @@ from odoo import fields
 from odoo.tests.common import SavepointCase
 
 
+def create_staff(env, login, name, groups, company=None, **vals):
+    """A user of ``company`` (the main dealership by default) in the groups of the XML ids
+    ``groups`` only, with an address of their own (Odoo 11 needs one to post in a
+    chatter). The tests of the other addons make their staff with it too."""
+    company = company or env.ref("base.main_company")
+    values = {
+        "name": name,
+        "login": login,
+        "email": "%s@dealer.example.com" % login,
+        "company_id": company.id,
+        "company_ids": [(6, 0, company.ids)],
+        "groups_id": [(6, 0, [env.ref(xmlid).id for xmlid in groups])],
+    }
+    values.update(vals)
+    return env["res.users"].with_context(no_reset_password=True).create(values)
+
+
 class AftersalesCommon(SavepointCase):
 
     @classmethod
     def setUpClass(cls):
         super(AftersalesCommon, cls).setUpClass()
         cls._vin_counter = 0
-        group = cls.env.ref
         # Every user Odoo 11 creates gets "Contact Creation" from the default user template;
-        # after-sales staff need it to keep the customer file (S1-S4). groups_id (6, ...)
-        # below replaces the template's groups, so it is given back explicitly.
-        contacts = group("base.group_partner_manager").id
+        # after-sales staff need it to keep the customer file (S1-S4). The groups given
+        # below replace the template's, so it is given back explicitly.
+        user, manager = ("aftersales_followup.group_aftersales_user",
+                         "aftersales_followup.group_aftersales_manager")
+        contacts, salesman = "base.group_partner_manager", "sales_team.group_sale_salesman"
         # Everyone works in the time zone the scheduled action tells days in, so that
         # "today" is the same day for every user of a test.
         tz = cls.env.user.tz or "UTC"
-        users = cls.env["res.users"].with_context(no_reset_password=True,
-                                                  default_tz=tz)
         cls.company = cls.env.ref("base.main_company")
-        cls.officer = users.create({
-            "name": "Olivia Officer",
-            "login": "h2_officer",
-            "email": "olivia.officer@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [group("aftersales_followup.group_aftersales_user").id,
-                                  group("sales_team.group_sale_salesman").id, contacts])],
-        })
-        cls.supervisor = users.create({
-            "name": "Sam Supervisor",
-            "login": "h2_supervisor",
-            "email": "sam.supervisor@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [group("aftersales_followup.group_aftersales_manager").id,
-                                  group("sales_team.group_sale_salesman_all_leads").id,
-                                  contacts])],
-        })
-        cls.plain_user = users.create({
-            "name": "Paul Plain",
-            "login": "h2_plain",
-            "email": "paul.plain@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [group("base.group_user").id])],
-        })
-        cls.warehouse_user = users.create({
-            "name": "Wendy Warehouse",
-            "login": "h2_warehouse",
-            "email": "wendy.warehouse@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [group("stock.group_stock_user").id])],
-        })
+        cls.officer = create_staff(cls.env, "h2_officer", "Olivia Officer",
+                                   [user, salesman, contacts], tz=tz)
+        cls.supervisor = create_staff(
+            cls.env, "h2_supervisor", "Sam Supervisor",
+            [manager, "sales_team.group_sale_salesman_all_leads", contacts], tz=tz)
+        cls.plain_user = create_staff(cls.env, "h2_plain", "Paul Plain",
+                                      ["base.group_user"], tz=tz)
+        cls.warehouse_user = create_staff(cls.env, "h2_warehouse", "Wendy Warehouse",
+                                          ["stock.group_stock_user"], tz=tz)
         cls.company.write({
             "aftersales_default_user_id": cls.officer.id,
             "aftersales_supervisor_id": cls.supervisor.id,
@@ -77,15 +67,8 @@ class AftersalesCommon(SavepointCase):
         })
         # A second dealership: its own after-sales user, no supervisor configured.
         cls.company2 = cls.env["res.company"].create({"name": "Second Dealership (h2)"})
-        cls.officer2 = users.create({
-            "name": "Otto Other-Dealer",
-            "login": "h2_officer2",
-            "email": "otto@second-dealer.example.com",
-            "company_id": cls.company2.id,
-            "company_ids": [(6, 0, cls.company2.ids)],
-            "groups_id": [(6, 0, [group("aftersales_followup.group_aftersales_user").id,
-                                  group("sales_team.group_sale_salesman").id, contacts])],
-        })
+        cls.officer2 = create_staff(cls.env, "h2_officer2", "Otto Other-Dealer",
+                                    [user, salesman, contacts], company=cls.company2, tz=tz)
         cls.vehicle_model = cls.env["product.product"].create({
             "name": "Aurora S 1.5T (h2)",
             "type": "product",

@@ -5,7 +5,7 @@
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
-from .common import AftersalesCommon
+from .common import AftersalesCommon, create_staff
 
 
 class TestServiceVisit(AftersalesCommon):
@@ -27,11 +27,8 @@ class TestServiceVisit(AftersalesCommon):
         self.assertFalse(order.handover_date)
 
     def test_salesman_without_contact_rights_opens_the_file(self):
-        salesman = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Counter Salesman", "login": "counter_salesman",
-            "email": "counter.salesman@dealer.example.com",
-            "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
-        })
+        salesman = create_staff(self.env, "counter_salesman", "Counter Salesman",
+                                ["sales_team.group_sale_salesman"])
         customer = self.create_customer("Walk In Too")
         vehicle = self.create_vehicle()
         order = self.create_service_visit(customer, vehicle, user=salesman)

@@ -15,6 +15,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests.common import SavepointCase
 
+from odoo.addons.aftersales_followup.tests.common import create_staff
+
 
 class PartsCommon(SavepointCase):
 
@@ -23,50 +25,23 @@ class PartsCommon(SavepointCase):
         super(PartsCommon, cls).setUpClass()
         cls._vin_counter = 0
         ref = cls.env.ref
-        users = cls.env["res.users"].with_context(no_reset_password=True)
-        contacts = ref("base.group_partner_manager").id
+        user, manager = ("aftersales_followup.group_aftersales_user",
+                         "aftersales_followup.group_aftersales_manager")
+        contacts, salesman = "base.group_partner_manager", "sales_team.group_sale_salesman"
         cls.company = ref("base.main_company")
         cls.company.write({"email": "service@dealer.example.com",
                            "phone": "+86 21 5555 0100"})
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1)
         cls.stock_location = cls.warehouse.lot_stock_id
-        cls.officer = users.create({
-            "name": "Olivia Follow-up Officer (h5)",
-            "login": "h5_officer",
-            "email": "olivia.officer@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [ref("aftersales_followup.group_aftersales_user").id,
-                                  contacts])],
-        })
-        cls.adviser = users.create({
-            "name": "Hua Service Adviser (h5)",
-            "login": "h5_adviser",
-            "email": "hua.adviser@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [ref("aftersales_followup.group_aftersales_user").id,
-                                  ref("sales_team.group_sale_salesman").id, contacts])],
-        })
-        cls.manager = users.create({
-            "name": "Ma Service Manager (h5)",
-            "login": "h5_manager",
-            "email": "ma.manager@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [ref("aftersales_followup.group_aftersales_manager").id,
-                                  ref("sales_team.group_sale_salesman").id, contacts])],
-        })
-        cls.clerk = users.create({
-            "name": "Wang Warehouse Clerk (h5)",
-            "login": "h5_clerk",
-            "email": "wang.clerk@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [ref("stock.group_stock_user").id,
-                                  ref("purchase.group_purchase_user").id])],
-        })
+        cls.officer = create_staff(cls.env, "h5_officer", "Olivia Follow-up Officer (h5)",
+                                   [user, contacts])
+        cls.adviser = create_staff(cls.env, "h5_adviser", "Hua Service Adviser (h5)",
+                                   [user, salesman, contacts])
+        cls.manager = create_staff(cls.env, "h5_manager", "Ma Service Manager (h5)",
+                                   [manager, salesman, contacts])
+        cls.clerk = create_staff(cls.env, "h5_clerk", "Wang Warehouse Clerk (h5)",
+                                 ["stock.group_stock_user", "purchase.group_purchase_user"])
         cls.maker = cls.env["res.partner"].create({
             "name": "Aurora Motors Parts (h5)",
             "is_company": True,

@@ -5,6 +5,8 @@
 delivery takes them from the workshop to the customer's car (S12)."""
 from odoo.exceptions import ValidationError
 
+from odoo.addons.aftersales_followup.tests.common import create_staff
+
 from .common import PartsCommon
 
 
@@ -139,11 +141,8 @@ class TestServiceVisitParts(PartsCommon):
         self.assertEqual(self.demand_from_stock(self.brake_pads), 3)
 
     def test_salesman_without_after_sales_rights_confirms_a_visit(self):
-        salesman = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Sales only (h5)", "login": "h5_salesman",
-            "email": "sales.only@dealer.example.com",
-            "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
-        })
+        salesman = create_staff(self.env, "h5_salesman", "Sales only (h5)",
+                                ["sales_team.group_sale_salesman"])
         self.put_in_stock(self.brake_pads, 5)
         order = self.create_visit([(self.brake_pads, 1)], user=salesman)
         order.sudo(salesman).action_confirm()

@@ -15,6 +15,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests.common import SavepointCase
 
+from odoo.addons.aftersales_followup.tests.common import create_staff
+
 
 class WarrantyCommon(SavepointCase):
 
@@ -23,40 +25,20 @@ class WarrantyCommon(SavepointCase):
         super(WarrantyCommon, cls).setUpClass()
         cls._vin_counter = 0
         ref = cls.env.ref
-        users = cls.env["res.users"].with_context(no_reset_password=True)
-        contacts = ref("base.group_partner_manager").id
+        user, manager = ("aftersales_followup.group_aftersales_user",
+                         "aftersales_followup.group_aftersales_manager")
+        contacts, salesman = "base.group_partner_manager", "sales_team.group_sale_salesman"
         cls.company = ref("base.main_company")
         cls.company.write({
             "email": "service@dealer.example.com",
             "aftersales_warranty_approval_limit": 5000.0,
         })
-        cls.user = users.create({
-            "name": "Hua Service Adviser",
-            "login": "h3_claim_user",
-            "email": "hua.adviser@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [ref("aftersales_followup.group_aftersales_user").id,
-                                  ref("sales_team.group_sale_salesman").id, contacts])],
-        })
-        cls.manager = users.create({
-            "name": "Ma Service Manager",
-            "login": "h3_claim_manager",
-            "email": "ma.manager@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [ref("aftersales_followup.group_aftersales_manager").id,
-                                  ref("sales_team.group_sale_salesman").id, contacts])],
-        })
-        cls.officer = users.create({
-            "name": "Fei Follow-up Officer",
-            "login": "h3_claim_officer",
-            "email": "fei.officer@dealer.example.com",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [ref("aftersales_followup.group_aftersales_user").id,
-                                  contacts])],
-        })
+        cls.user = create_staff(cls.env, "h3_claim_user", "Hua Service Adviser",
+                                [user, salesman, contacts])
+        cls.manager = create_staff(cls.env, "h3_claim_manager", "Ma Service Manager",
+                                   [manager, salesman, contacts])
+        cls.officer = create_staff(cls.env, "h3_claim_officer", "Fei Follow-up Officer",
+                                   [user, contacts])
         cls.manufacturer = cls.env["res.partner"].create({
             "name": "Aurora Motors Quality (h3)",
             "is_company": True,
