@@ -27,7 +27,7 @@ def main(database):
             browser.find(".o_kanban_record:not(.o_kanban_ghost), .o_data_row").click()
             browser.find(".o_form_view")
             browser.idle()
-            browser.click_text(".o_notebook .nav-tabs a", "After-sales")
+            browser.open_tab("After-sales")
             browser.idle()
             driver.save_screenshot(os.path.join(DOCS, "customer-file.png"))
             browser.open_action("aftersales_followup.action_aftersales_call_analysis")

@@ -34,13 +34,16 @@ def free_port():
 
 
 def addons_path():
-    """The addons path of this test run (pytest-odoo's --odoo-addons-path), else the work
-    tree's addons and Odoo's."""
+    """The addons path of this test run (pytest-odoo's --odoo-addons-path) with the work
+    tree's addons and Odoo's: outside pytest (tools/screenshots.py) Odoo's default
+    configuration knows only its own addons."""
     import odoo.addons
-    configured = odoo.tools.config.get("addons_path")
-    if configured:
-        return configured
-    return ",".join([ROOT] + [p for p in odoo.addons.__path__ if os.path.isdir(p)])
+    configured = odoo.tools.config.get("addons_path") or ""
+    paths = [path for path in configured.split(",") if path]
+    for path in [ROOT] + [p for p in odoo.addons.__path__ if os.path.isdir(p)]:
+        if path not in paths:
+            paths.append(path)
+    return ",".join(paths)
 
 
 @contextlib.contextmanager
