@@ -40,6 +40,25 @@ class SaleOrder(models.Model):
             self._aftersales_parts_request_vals(lines))
         return request._aftersales_form_action()
 
+    @api.multi
+    def action_cancel(self):
+        """A cancelled service visit needs its parts no more: its requests still waiting
+        or reserved are cancelled, which releases the parts stock. Parts already issued to
+        the workshop stay there (the request says so in its chatter)."""
+        result = super(SaleOrder, self).action_cancel()
+        requests = self._aftersales_active_parts_requests()
+        issued = requests.filtered(lambda r: r.state == "done" or r.picking_ids.filtered(
+            lambda p: p.state == "done"))
+        if requests - issued:
+            # sudo: whoever cancels the visit releases exactly the parts reserved for it,
+            # as Odoo cancels the visit's own deliveries on their behalf.
+            (requests - issued).sudo().action_cancel()
+        for request in issued:
+            request.sudo().message_post(body=_(
+                "The service visit %s was cancelled: the parts issued to the workshop for "
+                "it are to be returned to the parts stock.") % request.sale_order_id.name)
+        return result
+
     def _aftersales_active_parts_requests(self):
         return self.mapped("aftersales_parts_request_ids").filtered(
             lambda r: r.state != "cancelled")

@@ -196,3 +196,30 @@ class TestServiceVisitParts(PartsCommon):
         delivery = self.parts_delivery(order)
         self.assertEqual(delivery.move_orig_ids, request.line_ids.move_ids)
         self.assertEqual(delivery.state, "assigned")  # the pump is in the workshop
+
+    def test_cancelled_visit_releases_its_parts(self):
+        self.put_in_stock(self.brake_pads, 2)
+        order = self.create_visit([(self.brake_pads, 2)])
+        order.action_confirm()
+        request = order.aftersales_parts_request_ids
+        self.assertEqual(request.state, "ready")
+        order.action_cancel()
+        self.assertEqual(request.state, "cancelled")
+        self.assertEqual(self.demand_from_stock(self.brake_pads), 0)
+        self.assertEqual(self.parts_delivery(order).state, "cancel")
+        # the pads are free for the next car
+        other = self.create_visit([(self.brake_pads, 2)],
+                                  vehicle=self.create_vehicle(self.create_customer("Next Car")))
+        other.action_confirm()
+        self.assertEqual(other.aftersales_parts_request_ids.state, "ready")
+
+    def test_cancelled_visit_keeps_issued_parts_on_record(self):
+        self.put_in_stock(self.brake_pads, 2)
+        order = self.create_visit([(self.brake_pads, 2)])
+        order.action_confirm()
+        request = order.aftersales_parts_request_ids
+        request.sudo(self.clerk).action_done()
+        order.action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(request.state, "done")
+        self.assertIn("returned to the parts stock", request.message_ids[0].body)
