@@ -13,7 +13,7 @@ accepts, so that a path that contacts nobody cannot pass unnoticed.
 from datetime import datetime, timedelta
 
 from odoo import fields
-from odoo.tests.common import SavepointCase
+from odoo.addons.aftersales_followup.tests.common import AftersalesTestCase, create_staff
 
 from security_support import mails_to
 
@@ -27,7 +27,7 @@ def moment(days_ago, hours=0):
     return fields.Datetime.to_string(datetime.now() - timedelta(days=days_ago, hours=hours))
 
 
-class TestConsent(SavepointCase):
+class TestConsent(AftersalesTestCase):
 
     @classmethod
     def setUpClass(cls):
@@ -36,20 +36,10 @@ class TestConsent(SavepointCase):
                                              mail_create_nosubscribe=True))
         ref = env.ref
         cls.company = ref("base.main_company")
-        users = env["res.users"]
-        contacts = ref("base.group_partner_manager").id
-        cls.officer = users.create({
-            "name": "Consent Officer (h7)", "login": "h7_consent_officer",
-            "email": "consent.officer@dealer.example.com",
-            "company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [ref("aftersales_followup.group_aftersales_user").id,
-                                  ref("sales_team.group_sale_salesman").id, contacts])]})
-        cls.manager = users.create({
-            "name": "Consent Manager (h7)", "login": "h7_consent_manager",
-            "email": "consent.manager@dealer.example.com",
-            "company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [ref("aftersales_followup.group_aftersales_manager").id,
-                                  ref("sales_team.group_sale_salesman").id, contacts])]})
+        cls.officer = create_staff(env, "h7_consent_officer", "Consent Officer (h7)",
+                                   [cls.USER, cls.SALESMAN, cls.CONTACTS])
+        cls.manager = create_staff(env, "h7_consent_manager", "Consent Manager (h7)",
+                                   [cls.MANAGER, cls.SALESMAN, cls.CONTACTS])
         cls.company.write({"aftersales_default_user_id": cls.officer.id,
                            "aftersales_supervisor_id": cls.manager.id,
                            "email": "service@dealer-h7.example.com"})
@@ -107,10 +97,6 @@ class TestConsent(SavepointCase):
     def calls_of(self, partner):
         return self.env["aftersales.call"].with_context(active_test=False).search(
             [("partner_id", "=", partner.id)])
-
-    def activities_of(self, calls):
-        return self.env["mail.activity"].search([("res_model", "=", "aftersales.call"),
-                                                 ("res_id", "in", calls.ids)])
 
     def letters_of(self, partner):
         return self.env["aftersales.letter"].with_context(active_test=False).search(

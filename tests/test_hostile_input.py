@@ -20,6 +20,7 @@ from psycopg2 import IntegrityError
 
 from odoo import fields
 from odoo.addons.aftersales_followup.models.aftersales_vehicle import check_vin, normalize_vin
+from odoo.addons.aftersales_followup.tests.common import create_staff
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests.common import SavepointCase
 from odoo.tools import mute_logger
@@ -50,12 +51,8 @@ class HostileCommon(SavepointCase):
                                              tracking_disable=True))
         cls.company = env.ref("base.main_company")
         cls.vin_company = env["res.company"].create({"name": "VIN checks (h7)"})
-        cls.officer = env["res.users"].create({
-            "name": "欧阳 Officer " + PAYLOAD, "login": "h7_hostile_officer",
-            "email": "officer.h7@dealer.example.com",
-            "company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [env.ref("aftersales_followup.group_aftersales_user").id])],
-        })
+        cls.officer = create_staff(env, "h7_hostile_officer", "欧阳 Officer " + PAYLOAD,
+                                   ["aftersales_followup.group_aftersales_user"])
         cls.customer = env["res.partner"].create({
             "name": CUSTOMER_NAME,
             "email": "wang.xiaoming@customer-h7.example.com",

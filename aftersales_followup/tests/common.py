@@ -34,18 +34,47 @@ def create_staff(env, login, name, groups, company=None, **vals):
     return env["res.users"].with_context(no_reset_password=True).create(values)
 
 
-class AftersalesCommon(SavepointCase):
+class AftersalesTestCase(SavepointCase):
+    """What the tests of the three addons share: the groups the dealership's staff are
+    made of, look-ups of what a record sent, and refusals that change nothing."""
+    USER = "aftersales_followup.group_aftersales_user"
+    MANAGER = "aftersales_followup.group_aftersales_manager"
+    # Every user Odoo 11 creates gets "Contact Creation" from the default user template;
+    # after-sales staff need it to keep the customer file (S1-S4). The groups given to
+    # create_staff replace the template's, so it is given back explicitly.
+    CONTACTS = "base.group_partner_manager"
+    SALESMAN = "sales_team.group_sale_salesman"
+
+    def mails_of(self, record):
+        return self.env["mail.mail"].search(
+            [("model", "=", record._name), ("res_id", "=", record.id)], order="id")
+
+    def activities_of(self, records):
+        return self.env["mail.activity"].search([
+            ("res_model", "=", records._name), ("res_id", "in", records.ids)])
+
+    @contextlib.contextmanager
+    def assertRefused(self, exception, message=None):
+        """The operation raises ``exception`` (whose text contains ``message``) and, as in
+        a request, everything it wrote is rolled back; the caches are cleared so that the
+        assertions that follow read the database."""
+        with self.assertRaises(exception) as refusal:
+            with self.env.cr.savepoint():
+                yield refusal
+        self.env.clear()
+        if message:
+            self.assertIn(message, str(refusal.exception.name
+                                       if hasattr(refusal.exception, "name")
+                                       else refusal.exception))
+
+
+class AftersalesCommon(AftersalesTestCase):
 
     @classmethod
     def setUpClass(cls):
         super(AftersalesCommon, cls).setUpClass()
         cls._vin_counter = 0
-        # Every user Odoo 11 creates gets "Contact Creation" from the default user template;
-        # after-sales staff need it to keep the customer file (S1-S4). The groups given
-        # below replace the template's, so it is given back explicitly.
-        user, manager = ("aftersales_followup.group_aftersales_user",
-                         "aftersales_followup.group_aftersales_manager")
-        contacts, salesman = "base.group_partner_manager", "sales_team.group_sale_salesman"
+        user, manager, contacts, salesman = cls.USER, cls.MANAGER, cls.CONTACTS, cls.SALESMAN
         # Everyone works in the time zone the scheduled action tells days in, so that
         # "today" is the same day for every user of a test.
         tz = cls.env.user.tz or "UTC"
@@ -169,19 +198,6 @@ class AftersalesCommon(SavepointCase):
         return self.env["aftersales.call"].with_context(active_test=False).search(
             [("sale_order_id", "=", order.id)])
 
-    def activities_of(self, records):
-        return self.env["mail.activity"].search([
-            ("res_model", "=", records._name), ("res_id", "in", records.ids)])
-
     def letters_of(self, partner):
         return self.env["aftersales.letter"].with_context(active_test=False).search(
             [("partner_id", "=", partner.id)])
-
-    @contextlib.contextmanager
-    def assertRefused(self, exception):
-        """The operation raises ``exception`` and, as in a request, everything it wrote
-        is rolled back; the caches are cleared so that assertions read the database."""
-        with self.assertRaises(exception) as refusal:
-            with self.env.cr.savepoint():
-                yield refusal
-        self.env.clear()

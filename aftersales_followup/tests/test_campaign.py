@@ -7,6 +7,8 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests.common import SavepointCase
 
+from .common import create_staff
+
 
 def day(offset):
     return fields.Date.to_string(
@@ -20,10 +22,8 @@ class CampaignCase(SavepointCase):
         super(CampaignCase, cls).setUpClass()
         ctx = {"no_reset_password": True, "mail_create_nosubscribe": True}
         cls.env = cls.env(context=dict(cls.env.context, **ctx))
-        user_group = cls.env.ref("aftersales_followup.group_aftersales_user")
-        cls.officer = cls.env["res.users"].create({
-            "name": "Campaign Officer", "login": "campaign_officer",
-            "email": "officer@dealer.example.com", "groups_id": [(6, 0, [user_group.id])]})
+        cls.officer = create_staff(cls.env, "campaign_officer", "Campaign Officer",
+                                   ["aftersales_followup.group_aftersales_user"])
         cls.company = cls.env.user.company_id
         cls.company.aftersales_default_user_id = cls.officer
         cls.template = cls.env.ref("aftersales_followup.mail_template_campaign_notice")

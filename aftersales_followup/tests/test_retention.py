@@ -9,6 +9,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests.common import SavepointCase
 
+from .common import create_staff
+
 
 def day(offset):
     return fields.Date.to_string(
@@ -22,10 +24,8 @@ class RetentionCase(SavepointCase):
         super(RetentionCase, cls).setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, no_reset_password=True,
                                        mail_create_nosubscribe=True))
-        group = cls.env.ref("aftersales_followup.group_aftersales_user")
-        cls.officer = cls.env["res.users"].create({
-            "name": "Retention Officer", "login": "retention_officer",
-            "groups_id": [(6, 0, [group.id])]})
+        cls.officer = create_staff(cls.env, "retention_officer", "Retention Officer",
+                                   ["aftersales_followup.group_aftersales_user"])
         cls.env.user.company_id.aftersales_default_user_id = cls.officer
         cls.model = cls.env["product.product"].create({
             "name": "Retention Sedan", "service_interval_months": 6,

@@ -7,7 +7,7 @@ from psycopg2 import IntegrityError
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import mute_logger
 
-from .common import AftersalesCommon
+from .common import AftersalesCommon, create_staff
 
 
 class TestTraining(AftersalesCommon):
@@ -16,13 +16,7 @@ class TestTraining(AftersalesCommon):
     def setUpClass(cls):
         super(TestTraining, cls).setUpClass()
         cls.other_model = cls.env["product.product"].create({"name": "Breeze EV (h8)"})
-        cls.technician = cls.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Tom Technician",
-            "login": "h8_technician",
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [cls.env.ref("aftersales_followup.group_aftersales_user").id])],
-        })
+        cls.technician = create_staff(cls.env, "h8_technician", "Tom Technician", [cls.USER])
         cls.Training = cls.env["aftersales.training"].sudo(cls.supervisor)
 
     def training(self, name, models, attendees, **vals):

@@ -8,26 +8,21 @@ of them, a universal part, and a customer with a vehicle of the first model.
 The test database may hold demo data: tests use parts of their own, so that the stock and
 the back-orders they look at are theirs only.
 """
-import contextlib
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.tests.common import SavepointCase
 
-from odoo.addons.aftersales_followup.tests.common import create_staff
+from odoo.addons.aftersales_followup.tests.common import AftersalesTestCase, create_staff
 
 
-class PartsCommon(SavepointCase):
+class PartsCommon(AftersalesTestCase):
 
     @classmethod
     def setUpClass(cls):
         super(PartsCommon, cls).setUpClass()
         cls._vin_counter = 0
         ref = cls.env.ref
-        user, manager = ("aftersales_followup.group_aftersales_user",
-                         "aftersales_followup.group_aftersales_manager")
-        contacts, salesman = "base.group_partner_manager", "sales_team.group_sale_salesman"
+        user, manager, contacts, salesman = cls.USER, cls.MANAGER, cls.CONTACTS, cls.SALESMAN
         cls.company = ref("base.main_company")
         cls.company.write({"email": "service@dealer.example.com",
                            "phone": "+86 21 5555 0100"})
@@ -181,23 +176,6 @@ class PartsCommon(SavepointCase):
         return self.env["aftersales.letter"].with_context(active_test=False).search(
             [("res_model", "=", record._name), ("res_id", "=", record.id)])
 
-    def mails_of(self, record):
-        return self.env["mail.mail"].search(
-            [("model", "=", record._name), ("res_id", "=", record.id)])
-
     def calls_of(self, request):
         return self.env["aftersales.call"].with_context(active_test=False).search(
             [("parts_request_id", "=", request.id)])
-
-    def activities_of(self, records):
-        return self.env["mail.activity"].search([
-            ("res_model", "=", records._name), ("res_id", "in", records.ids)])
-
-    @contextlib.contextmanager
-    def assertRefused(self, exception):
-        """The operation raises ``exception`` and, as in a request, everything it wrote
-        is rolled back; the caches are cleared so that assertions read the database."""
-        with self.assertRaises(exception) as refusal:
-            with self.env.cr.savepoint():
-                yield refusal
-        self.env.clear()

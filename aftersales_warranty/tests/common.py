@@ -8,26 +8,21 @@ boundaries hold whatever day the tests run.
 
 The test database may hold demo data: tests only look at their own records.
 """
-import contextlib
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.tests.common import SavepointCase
 
-from odoo.addons.aftersales_followup.tests.common import create_staff
+from odoo.addons.aftersales_followup.tests.common import AftersalesTestCase, create_staff
 
 
-class WarrantyCommon(SavepointCase):
+class WarrantyCommon(AftersalesTestCase):
 
     @classmethod
     def setUpClass(cls):
         super(WarrantyCommon, cls).setUpClass()
         cls._vin_counter = 0
         ref = cls.env.ref
-        user, manager = ("aftersales_followup.group_aftersales_user",
-                         "aftersales_followup.group_aftersales_manager")
-        contacts, salesman = "base.group_partner_manager", "sales_team.group_sale_salesman"
+        user, manager, contacts, salesman = cls.USER, cls.MANAGER, cls.CONTACTS, cls.SALESMAN
         cls.company = ref("base.main_company")
         cls.company.write({
             "email": "service@dealer.example.com",
@@ -161,24 +156,6 @@ class WarrantyCommon(SavepointCase):
 
     # ------------------------------------------------------------------ look-ups
 
-    def mails_of(self, record):
-        return self.env["mail.mail"].search(
-            [("model", "=", record._name), ("res_id", "=", record.id)], order="id")
-
     def letters_of(self, record):
         return self.env["aftersales.letter"].with_context(active_test=False).search(
             [("res_model", "=", record._name), ("res_id", "=", record.id)], order="id")
-
-    @contextlib.contextmanager
-    def assertRefused(self, exception, message=None):
-        """The operation raises ``exception`` (whose text contains ``message``) and, as in
-        a request, everything it wrote is rolled back; the caches are cleared so that the
-        assertions that follow read the database."""
-        with self.assertRaises(exception) as refusal:
-            with self.env.cr.savepoint():
-                yield refusal
-        self.env.clear()
-        if message:
-            self.assertIn(message, str(refusal.exception.name
-                                       if hasattr(refusal.exception, "name")
-                                       else refusal.exception))

@@ -32,10 +32,6 @@ class TestClaimFollowupCall(WarrantyCommon):
         return self.env["aftersales.call"].with_context(active_test=False).search(
             [("claim_id", "=", claim.id)])
 
-    def activities_of(self, calls):
-        return self.env["mail.activity"].search(
-            [("res_model", "=", "aftersales.call"), ("res_id", "in", calls.ids)])
-
     def test_rule_is_data_three_days_for_every_company(self):
         self.assertEqual(self.rule.trigger, "claim_closed")
         self.assertEqual(self.rule.delay_days, 3)

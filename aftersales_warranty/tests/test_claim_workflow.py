@@ -5,6 +5,8 @@ may decide, the manager's threshold, goodwill, the compensation, and bad input r
 with nothing saved."""
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.aftersales_followup.tests.common import create_staff
+
 from .common import WarrantyCommon
 
 ALLOWED = {
@@ -130,12 +132,8 @@ class TestClaimWorkflow(WarrantyCommon):
 
     def test_other_company_does_not_see_the_claims(self):
         other_company = self.env["res.company"].create({"name": "Other dealer (h3)"})
-        stranger = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Stranger", "login": "h3_stranger",
-            "company_id": other_company.id, "company_ids": [(6, 0, other_company.ids)],
-            "groups_id": [(6, 0, [
-                self.env.ref("aftersales_followup.group_aftersales_manager").id])],
-        })
+        stranger = create_staff(self.env, "h3_stranger", "Stranger", [self.MANAGER],
+                                company=other_company)
         claim = self.claim_in_state("draft")
         self.assertFalse(self.env["aftersales.warranty.claim"].sudo(stranger).search(
             [("id", "=", claim.id)]))

@@ -6,6 +6,8 @@ import json
 
 from lxml import etree
 
+from odoo.addons.aftersales_followup.tests.common import create_staff
+
 from .common import WarrantyCommon
 
 
@@ -55,10 +57,7 @@ class TestViews(WarrantyCommon):
         self.assertIn('name="warranty_months"', product_arch)
 
     def test_vehicle_form_loads_for_a_salesman_without_claim_rights(self):
-        salesman = self.env["res.users"].with_context(no_reset_password=True).create({
-            "name": "Sales only (h3)", "login": "h3_salesman",
-            "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
-        })
+        salesman = create_staff(self.env, "h3_salesman", "Sales only (h3)", [self.SALESMAN])
         vehicle = self.create_vehicle()
         view = self.env["aftersales.vehicle"].sudo(salesman).fields_view_get(view_type="form")
         self.assertNotIn('name="claim_count"', view["arch"])
