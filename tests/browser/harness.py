@@ -116,18 +116,24 @@ class Browser(object):
     def find_all(self, css):
         return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
 
-    def click(self, css, timeout=None):
+    def _click_found(self, locate, timeout=None):
+        """Click what ``locate()`` finds. A click caught by an overlay, or on an element
+        the web client has just rendered again, is tried again until the timeout."""
         deadline = time.time() + (timeout or self.timeout)
         while True:
             try:
-                element = self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, css)),
-                                    timeout, "nothing clickable at %s" % css)
+                element = locate()
                 element.click()
                 return element
             except (ElementClickInterceptedException, StaleElementReferenceException):
                 if time.time() > deadline:
                     raise
                 time.sleep(0.3)
+
+    def click(self, css, timeout=None):
+        return self._click_found(lambda: self.wait(
+            EC.element_to_be_clickable((By.CSS_SELECTOR, css)),
+            timeout, "nothing clickable at %s" % css), timeout)
 
     def find_text(self, css, text, timeout=None):
         """The visible element matching ``css`` whose text contains ``text``."""
@@ -143,16 +149,7 @@ class Browser(object):
 
     def click_text(self, css, text, timeout=None):
         """Click the visible element matching ``css`` whose text contains ``text``."""
-        deadline = time.time() + (timeout or self.timeout)
-        while True:
-            element = self.find_text(css, text, timeout)
-            try:
-                element.click()
-                return element
-            except (ElementClickInterceptedException, StaleElementReferenceException):
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.3)
+        return self._click_found(lambda: self.find_text(css, text, timeout), timeout)
 
     def idle(self):
         """Wait until the web client has no RPC in flight and no blocking overlay."""
