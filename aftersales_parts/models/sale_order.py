@@ -118,16 +118,15 @@ class SaleOrder(models.Model):
         # requests are linked; the people who confirm visits or requests need no
         # warehouse rights for it.
         for order in self.sudo().filtered(lambda o: o.state == "sale"):
-            workshops = order.order_line.mapped("move_ids.location_id").filtered(
-                lambda loc: loc == order.warehouse_id.aftersales_workshop_location_id)
-            if not workshops:
-                continue
+            workshop = order.warehouse_id.aftersales_workshop_location_id
             deliveries = order.order_line.mapped("move_ids").filtered(
-                lambda m: m.location_id in workshops and not m.move_orig_ids
+                lambda m: workshop and m.location_id == workshop and not m.move_orig_ids
                 and m.state not in ("done", "cancel"))
+            if not deliveries:
+                continue
             supplies = order._aftersales_active_parts_requests().mapped(
                 "line_ids.move_ids").filtered(
-                    lambda m: m.location_dest_id in workshops and m.state != "cancel")
+                    lambda m: m.location_dest_id == workshop and m.state != "cancel")
             chained = order.env["stock.move"]
             for move in deliveries:
                 origins = supplies.filtered(lambda m: m.product_id == move.product_id)
