@@ -281,8 +281,7 @@ class AftersalesPartsRequest(models.Model):
         """Cancel the request and release what it reserved. Purchases already ordered for
         it are kept (they may serve other requests) and listed in the chatter."""
         for request in self:
-            if request.state == "done" or request.picking_ids.filtered(
-                    lambda p: p.state == "done"):
+            if request._aftersales_issued():
                 raise UserError(_("The parts of %s were issued to the workshop: the "
                                   "request cannot be cancelled.") % request.name)
         # sudo: only the transfers of these requests are cancelled, see action_confirm.
@@ -295,6 +294,12 @@ class AftersalesPartsRequest(models.Model):
                     "product_id.display_name")))
         self._aftersales_close_activities()
         return True
+
+    def _aftersales_issued(self):
+        """Parts of the request left the parts stock for the workshop."""
+        self.ensure_one()
+        return self.state == "done" or bool(self.picking_ids.filtered(
+            lambda p: p.state == "done"))
 
     @api.multi
     def action_draft(self):

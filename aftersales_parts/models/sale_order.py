@@ -47,8 +47,7 @@ class SaleOrder(models.Model):
         the workshop stay there (the request says so in its chatter)."""
         result = super(SaleOrder, self).action_cancel()
         requests = self._aftersales_active_parts_requests()
-        issued = requests.filtered(lambda r: r.state == "done" or r.picking_ids.filtered(
-            lambda p: p.state == "done"))
+        issued = requests.filtered(lambda r: r._aftersales_issued())
         if requests - issued:
             # sudo: whoever cancels the visit releases exactly the parts reserved for it,
             # as Odoo cancels the visit's own deliveries on their behalf.
