@@ -1,4 +1,5 @@
 from . import res_company
+from . import aftersales_guarded_mixin
 from . import aftersales_activity_mixin
 from . import product_template
 from . import aftersales_customer_class
