@@ -5,7 +5,7 @@
     "summary": "Customer files, follow-up calls within 3 days of handover, "
                "phone register, cases answered the same day, campaigns, letters, "
                "satisfaction surveys, inbound email, technical knowledge, training",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
     "author": "After-sales suite contributors",
@@ -24,6 +24,7 @@
         "data/aftersales_retention_data.xml",
         "data/aftersales_survey_data.xml",
         "data/mail_alias_data.xml",
+        "data/aftersales_setup_data.xml",
         "report/aftersales_letter_report.xml",
         "views/aftersales_menus.xml",
         "views/aftersales_vehicle_views.xml",
@@ -42,6 +43,7 @@
         "views/survey_views.xml",
         "views/aftersales_knowledge_views.xml",
         "views/aftersales_training_views.xml",
+        "wizards/aftersales_handover_correction_views.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",

@@ -127,7 +127,7 @@ class TestHostileTemplates(HostileCommon):
             "date_event": day(30),
             "mail_template_id": self.env.ref(
                 "aftersales_followup.mail_template_campaign_notice").id})
-        return self.env["aftersales.letter"].create({
+        return self.env["aftersales.letter"]._aftersales_register({
             "name": "Notice", "partner_id": self.customer.id, "kind": "notice",
             "campaign_id": campaign.id})
 
@@ -137,8 +137,8 @@ class TestHostileTemplates(HostileCommon):
             need = self.env["aftersales.need"].create({
                 "partner_id": self.customer.id, "vehicle_id": self.vehicle.id,
                 "kind": kind, "date_expected": day(20), "note": PAYLOAD})
-            letters |= letters.create({"name": "Reminder", "partner_id": self.customer.id,
-                                       "need_id": need.id})
+            letters |= letters._aftersales_register({
+                "name": "Reminder", "partner_id": self.customer.id, "need_id": need.id})
         return letters
 
     def _claims(self):
@@ -153,8 +153,9 @@ class TestHostileTemplates(HostileCommon):
                 "assessment": PAYLOAD, "compensation_kind": kind,
                 "line_ids": [(0, 0, {"product_id": self.part.id, "quantity": 1,
                                      "price_unit": 800.0, "name": PAYLOAD})]})
-            claim.write({"state": state, "amount_approved": 800.0,
-                         "amount_refunded": 800.0 if state == "compensated" else 0.0})
+            claim._aftersales_trusted().write({
+                "state": state, "amount_approved": 800.0,
+                "amount_refunded": 800.0 if state == "compensated" else 0.0})
             claims |= claim
         return claims
 
@@ -225,10 +226,9 @@ class TestHostileTemplates(HostileCommon):
         """What the letter register keeps (and sends) is the escaped rendering."""
         case = self._case()
         template = self.env.ref("aftersales_followup.mail_template_case_reply")
-        email = self.env["aftersales.letter"].send_template(template, case, kind="reply",
-                                                            case_id=case.id)
-        post = self.env["aftersales.letter"].create_post_letter(template, case, kind="reply",
-                                                                case_id=case.id)
+        Letter = self.env["aftersales.letter"]
+        email = Letter._send_template(template, case, kind="reply", case_id=case.id)
+        post = Letter._create_post_letter(template, case, kind="reply", case_id=case.id)
         for letter, body in ((email, email.body_html), (email, email.mail_id.body_html),
                              (post, post.body_html)):
             self.assertNotIn("<script", body)
@@ -239,11 +239,12 @@ class TestHostileTemplates(HostileCommon):
         """The HTML the PDF is made from: body, subject, name and Chinese address."""
         case = self._case()
         template = self.env.ref("aftersales_followup.mail_template_case_reply")
-        reply = self.env["aftersales.letter"].create_post_letter(template, case, kind="reply",
-                                                                 case_id=case.id)
+        reply = self.env["aftersales.letter"]._create_post_letter(
+            template, case, kind="reply", case_id=case.id)
         notices = self._campaign_letters()
-        notices.write({"channel": "post", "mail_template_id": notices.campaign_id
-                       .mail_template_id.id})
+        notices._aftersales_trusted().write({
+            "channel": "post",
+            "mail_template_id": notices.campaign_id.mail_template_id.id})
         notices._render_post_bodies()
         letters = reply | notices
         report = self.env.ref("aftersales_followup.report_aftersales_letter")

@@ -8,7 +8,7 @@ class TestInstall(TransactionCase):
         modules = self.env["ir.module.module"].search([
             ("name", "in", ["aftersales_followup", "aftersales_warranty", "aftersales_parts"])])
         self.assertEqual(sorted(modules.mapped("state")), ["installed"] * 3)
-        self.assertEqual(set(modules.mapped("installed_version")), {"11.0.1.0.0"})
+        self.assertEqual(set(modules.mapped("installed_version")), {"11.0.1.1.0"})
 
     def test_groups_and_menu(self):
         user = self.env.ref("aftersales_followup.group_aftersales_user")

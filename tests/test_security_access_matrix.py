@@ -24,7 +24,8 @@ NOTHING = "----"
 EXPECTED = {
     "aftersales.call": ("rwc-", "rwc-"),
     "aftersales.case": ("rwc-", "rwc-"),
-    "aftersales.letter": ("rwc-", "rwc-"),
+    # The letter register is written by the suite only: a person archives a letter.
+    "aftersales.letter": ("rw--", "rw--"),
     "aftersales.warranty.claim": ("rwc-", "rwc-"),
     "aftersales.vehicle": ("rwc-", "rwcu"),
     "aftersales.need": ("rwc-", "rwcu"),
@@ -46,7 +47,7 @@ MANAGER_ONLY = {"aftersales.parts.revenue.report"}
 WRITABLE_FIELD = {
     "aftersales.call": "notes",
     "aftersales.case": "description",
-    "aftersales.letter": "name",
+    "aftersales.letter": "active",
     "aftersales.warranty.claim": "symptom",
 }
 
@@ -93,7 +94,7 @@ class TestAccessMatrix(SavepointCase):
             "purpose": "complaint", "notes": "The air conditioning smells."})
         case = env["aftersales.case"].create({
             "call_id": call.id, "kind": "complaint", "name": "Air conditioning smell"})
-        letter = env["aftersales.letter"].create({
+        letter = env["aftersales.letter"]._aftersales_register({
             "name": "Reply to the smell complaint", "partner_id": cls.customer.id,
             "kind": "reply", "channel": "post", "case_id": case.id})
         campaign = env["aftersales.campaign"].create({
@@ -227,7 +228,7 @@ class TestAccessMatrix(SavepointCase):
                 outcomes = {
                     "read": attempt(self.env, lambda: as_user.read([field])),
                     "write": attempt(self.env, lambda: as_user.write(
-                        {field: "Changed by %s" % group})),
+                        {field: False if field == "active" else "Changed by %s" % group})),
                     "create": attempt(self.env, lambda: self.env[name].sudo(user).create(
                         self._create_values(name))),
                     "unlink": attempt(self.env, as_user.unlink),
@@ -258,7 +259,7 @@ class TestAccessMatrix(SavepointCase):
                 {"partner_id": self.customer.id}),
             "aftersales.case": self.env["aftersales.case"].create(
                 {"partner_id": self.customer.id, "name": "To purge"}),
-            "aftersales.letter": self.env["aftersales.letter"].create(
+            "aftersales.letter": self.env["aftersales.letter"]._aftersales_register(
                 {"partner_id": self.customer.id, "name": "To purge"}),
             "aftersales.warranty.claim": self._claim(
                 self.records["aftersales.warranty.claim"].vehicle_id),
@@ -287,35 +288,36 @@ class TestAccessMatrix(SavepointCase):
 
     def test_outsiders_cannot_read_the_registers_emails_in_the_mail_queue(self):
         """The letters' emails stay in Odoo's mail queue (mail.mail): portal users and
-        employees without after-sales rights find and read none of them, after-sales
-        staff read them all, and a portal customer reads the emails addressed to them."""
+        employees, after-sales staff included (a survey email holds a personal link), find
+        and read none of them; administrators read them all, and a portal customer reads
+        the emails addressed to them."""
         portal = self.users["portal"]
         call = self.records["aftersales.call"]
         own_call = self.env["aftersales.call"].create({"partner_id": portal.partner_id.id})
         portal.partner_id.email = "portal.customer.h7@customer.example.com"
         template = self.env.ref("aftersales_followup.mail_template_call_no_answer")
         Letter = self.env["aftersales.letter"]
-        letters = Letter.send_template(template, call, call_id=call.id)
-        letters |= Letter.create({"partner_id": self.customer.id, "name": "Notice",
-                                  "kind": "notice", "mail_template_id": self.env.ref(
-                                      "aftersales_followup.mail_template_campaign_notice").id,
-                                  "campaign_id": self.records["aftersales.campaign"].id})
+        letters = Letter._send_template(template, call, call_id=call.id)
+        letters |= Letter._aftersales_register({
+            "partner_id": self.customer.id, "name": "Notice", "kind": "notice",
+            "mail_template_id": self.env.ref(
+                "aftersales_followup.mail_template_campaign_notice").id,
+            "campaign_id": self.records["aftersales.campaign"].id})
         letters[1:]._queue_emails()  # as the campaigns queue them (set-based)
-        own = Letter.send_template(template, own_call, call_id=own_call.id).mail_id
+        own = Letter._send_template(template, own_call, call_id=own_call.id).mail_id
         mails = letters.mapped("mail_id")
         self.assertEqual(len(mails), 2)
         self.assertEqual(set(mails.mapped("model")), {"aftersales.call", "aftersales.letter"})
-        for group in ("portal", "internal"):
+        for group in ("portal", "internal", "user", "manager"):
             Mail = self.env["mail.mail"].sudo(self.users[group])
             self.assertFalse(Mail.search([("id", "in", mails.ids)]), group)
             for mail in mails:
                 with self.assertRaises(AccessError, msg=group):
                     mail.sudo(self.users[group]).read(["body_html", "email_to"])
-        for group in ("user", "manager"):
-            Mail = self.env["mail.mail"].sudo(self.users[group])
-            self.assertEqual(Mail.search([("id", "in", mails.ids)]), mails, group)
-            self.assertTrue(all(row["body_html"] for row in mails.sudo(
-                self.users[group]).read(["body_html"])))
+        admin = self.env.ref("base.user_admin") if self.env.ref(
+            "base.user_admin", raise_if_not_found=False) else self.env.user
+        Mail = self.env["mail.mail"].sudo(admin)
+        self.assertEqual(Mail.search([("id", "in", mails.ids)]), mails)
         self.assertEqual(self.env["mail.mail"].sudo(portal).search(
             [("id", "in", (mails | own).ids)]), own)
 

@@ -177,8 +177,8 @@ def test_wrong_types_are_refused_and_save_nothing(people):
         ("date as free text", lambda: officer("aftersales.call", "create", {
             "partner_id": customer_id, "date_due": "next Tuesday",
             "notes": "RPC wrong type %s" % tag}), "next Tuesday"),
-        ("unknown state", lambda: officer("aftersales.call", "create", {
-            "partner_id": customer_id, "state": "hacked",
+        ("unknown purpose", lambda: officer("aftersales.call", "create", {
+            "partner_id": customer_id, "purpose": "hacked",
             "notes": "RPC wrong type %s" % tag}), "hacked"),
         ("unknown customer id", lambda: officer("aftersales.call", "create", {
             "partner_id": 2 ** 31 - 1, "notes": "RPC wrong type %s" % tag}),

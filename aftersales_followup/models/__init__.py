@@ -16,6 +16,7 @@ from . import sale_order
 from . import stock_picking
 from . import aftersales_letter
 from . import mail_mail
+from . import mail_template
 from . import aftersales_campaign
 from . import aftersales_training
 from . import aftersales_training_attendee

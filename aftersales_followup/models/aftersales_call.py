@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from psycopg2 import sql
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import plaintext2html
+
+from .aftersales_guarded_mixin import is_trusted
 
 _logger = logging.getLogger(__name__)
 
@@ -26,6 +28,13 @@ UNHAPPY = ("1", "2")
 SURVEY_AFTER_EXPIRY_DAYS = 7
 # Surveys are linked and emailed this many calls at a time (bounded memory).
 SURVEY_CHUNK = 200
+MANAGER_GROUP = "aftersales_followup.group_aftersales_manager"
+# States in which a call is over: what it recorded is the phone register's.
+CLOSED_STATES = ("done", "expired", "cancelled")
+# What a closed call keeps as it was.
+CLOSED_FROZEN_FIELDS = ("partner_id", "vehicle_id", "direction", "purpose", "satisfaction",
+                        "duration", "date_due", "date_expiry", "user_id", "sale_order_id",
+                        "campaign_response")
 
 
 class AftersalesCall(models.Model):
@@ -34,8 +43,17 @@ class AftersalesCall(models.Model):
     The key points of the conversation are recorded in its notes and cases (S6)."""
     _name = "aftersales.call"
     _description = "Phone register entry"
-    _inherit = ["aftersales.activity.mixin"]
+    _inherit = ["aftersales.activity.mixin", "aftersales.guarded.mixin"]
     _order = "date_due desc, id desc"
+    # Set by the call's buttons and the scheduled actions only: its state, when it was
+    # made and how often tried, why it was cancelled, the rule, campaign or need that
+    # created it, and what the customer answered in the survey.
+    _aftersales_company_links = ("partner_id", "vehicle_id", "sale_order_id", "campaign_id",
+                                 "need_id")
+    _aftersales_guarded_fields = (
+        "state", "date_call", "attempt_count", "cancel_reason", "rule_id", "campaign_id",
+        "need_id", "survey_user_input_id", "survey_score", "survey_date", "survey_comment",
+        "satisfaction_from_survey")
 
     name = fields.Char(string="Subject", required=True, default=lambda self: _("Call"))
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True,
@@ -73,7 +91,12 @@ class AftersalesCall(models.Model):
     user_id = fields.Many2one("res.users", string="Officer", index=True,
                               default=lambda self: self.env.user,
                               track_visibility="onchange")
-    date_call = fields.Datetime(string="Called on", copy=False)
+    cancel_reason = fields.Selection([
+        ("do_not_call", "The customer asked not to be phoned"),
+        ("campaign", "Campaign cancelled"),
+        ("manual", "Cancelled by the officer"),
+    ], string="Cancelled because", readonly=True, copy=False)
+    date_call = fields.Datetime(string="Called on", copy=False, readonly=True)
     duration = fields.Float(string="Duration (min)")
     attempt_count = fields.Integer(string="Attempts", copy=False,
                                    help="Calls made without reaching the customer.")
@@ -181,6 +204,22 @@ class AftersalesCall(models.Model):
         return super(AftersalesCall, self).create(vals)
 
     @api.multi
+    def write(self, vals):
+        if not is_trusted(self.env):
+            for call in self.filtered(lambda c: c.state in CLOSED_STATES):
+                changed = [name for name in CLOSED_FROZEN_FIELDS if name in vals
+                           and not call._aftersales_unchanged(name, vals[name])]
+                if changed:
+                    raise UserError(_(
+                        "The call %(call)s is over: what it recorded (%(fields)s) stays in "
+                        "the phone register as it was.") % {
+                            "call": call.display_name,
+                            "fields": ", ".join(sorted(
+                                self._fields[n].get_description(self.env)["string"]
+                                for n in changed))})
+        return super(AftersalesCall, self).write(vals)
+
+    @api.multi
     def unlink(self):
         # The phone register is an archive (S9): only the administrator may purge it.
         if not self.env.user._is_superuser():
@@ -202,7 +241,8 @@ class AftersalesCall(models.Model):
                         self.env))[call.state]})
         now = fields.Datetime.now()
         for call in self:
-            call.write({"state": "done", "date_call": call.date_call or now})
+            call._aftersales_trusted().write(
+                {"state": "done", "date_call": call.date_call or now})
         self._aftersales_close_activities()
         self.filtered(lambda c: c.satisfaction in UNHAPPY)._alert_supervisor_unhappy()
         self._send_satisfaction_surveys()
@@ -212,29 +252,71 @@ class AftersalesCall(models.Model):
     def action_no_answer(self):
         """Nobody answered: the call stays in the queue for another try, and the customer
         gets a "we tried to reach you" email when they accept email."""
+        first_tries = self.filtered(lambda c: not c.attempt_count)
         for call in self:
             if call.state not in ("todo", "no_answer"):
                 raise UserError(_("Only a call to do can be marked as not answered."))
-            call.write({"state": "no_answer", "attempt_count": call.attempt_count + 1,
-                        "date_call": fields.Datetime.now()})
+            call._aftersales_trusted().write({
+                "state": "no_answer", "attempt_count": call.attempt_count + 1,
+                "date_call": fields.Datetime.now()})
         template = self.env.ref("aftersales_followup.mail_template_call_no_answer",
                                 raise_if_not_found=False)
         if template:
-            for call in self:
-                self.env["aftersales.letter"].send_template(
+            # Once per call, after the first try: not at every try of the day.
+            for call in first_tries:
+                self.env["aftersales.letter"]._send_template(
                     template, call, kind="followup", call_id=call.id)
         return True
 
     @api.multi
     def action_cancel(self):
-        self.write({"state": "cancelled"})
-        self._aftersales_close_activities()
+        """The call will not be made (nobody to call any more, a mistake)."""
+        self._aftersales_cancel("manual")
         return True
 
     @api.multi
     def action_reset(self):
-        self.write({"state": "todo"})
+        """Put a call back in the queue: a call not answered, for another try; an expired
+        call, by a manager only, with a new window as long as its first; never a call
+        that was made, nor one cancelled because the customer asked not to be phoned."""
+        today = fields.Date.context_today(self)
+        for call in self:
+            if call.state == "no_answer":
+                call._aftersales_trusted().write({"state": "todo"})
+                continue
+            if call.state not in ("expired", "cancelled") or call.cancel_reason == "do_not_call":
+                raise UserError(_(
+                    "The call %(call)s cannot be put back in the queue: %(why)s") % {
+                        "call": call.display_name, "why": call._aftersales_reset_refusal()})
+            if not self.env.user.has_group(MANAGER_GROUP):
+                raise AccessError(_("Only an after-sales manager can reopen an expired or "
+                                    "cancelled call."))
+            window = 3
+            if call.date_due and call.date_expiry:
+                window = max((fields.Date.from_string(call.date_expiry)
+                              - fields.Date.from_string(call.date_due)).days, 1)
+            call._aftersales_trusted().write({
+                "state": "todo", "cancel_reason": False, "date_due": today,
+                "date_expiry": fields.Date.to_string(
+                    fields.Date.from_string(today) + timedelta(days=window))})
+            call.message_post(body=_("Reopened by %s.") % self.env.user.name)
         return True
+
+    def _aftersales_reset_refusal(self):
+        self.ensure_one()
+        if self.state == "done":
+            return _("it was made.")
+        if self.cancel_reason == "do_not_call":
+            return _("the customer asked not to be phoned.")
+        return _("it is still to do.")
+
+    def _aftersales_cancel(self, reason):
+        for call in self:
+            if call.state not in ("todo", "no_answer"):
+                raise UserError(_("The call %s is over: it cannot be cancelled.")
+                                % call.display_name)
+        self._aftersales_trusted().write({"state": "cancelled", "cancel_reason": reason})
+        self._aftersales_close_activities()
 
     @api.multi
     def action_add_case(self):
@@ -309,7 +391,11 @@ class AftersalesCall(models.Model):
         for start in range(0, len(calls), SURVEY_CHUNK):
             linked = calls[start:start + SURVEY_CHUNK]._link_survey_inputs(survey)
             for call in linked:
-                Letter.send_template(template, call, kind="followup", call_id=call.id)
+                # The personal link is the customer's alone: the email is rendered by the
+                # suite (the staff cannot read the link) and masked in the register.
+                token = call.sudo().survey_user_input_id.token
+                Letter._send_template(template, call, kind="followup", call_id=call.id,
+                                      secrets=[token], render_as_superuser=True)
             sent |= linked
         return sent
 
@@ -336,7 +422,7 @@ class AftersalesCall(models.Model):
                     email, create_uid, create_date, write_uid, write_date)
                 SELECT %(survey)s, now() AT TIME ZONE 'UTC', 'link', 'new', FALSE, token,
                        partner_id, email,
-                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                       %(root)s, now() AT TIME ZONE 'UTC', %(root)s, now() AT TIME ZONE 'UTC'
                   FROM todo
                 RETURNING id, token
             )
@@ -346,7 +432,10 @@ class AftersalesCall(models.Model):
               FROM todo JOIN new_input n ON n.token = todo.token
              WHERE c.id = todo.call_id
             RETURNING c.id
-        """, {"ids": self.ids, "tokens": tokens, "survey": survey.id, "uid": self.env.uid})
+        """, {"ids": self.ids, "tokens": tokens, "survey": survey.id, "uid": self.env.uid,
+              # Created by the suite, not by the officer whose call triggered it: Odoo
+              # lets a user read the survey answers they created, personal link included.
+              "root": SUPERUSER_ID})
         linked = self.browse([row[0] for row in self.env.cr.fetchall()])
         self.invalidate_cache(["survey_user_input_id"], self.ids)
         return linked
@@ -499,11 +588,13 @@ class AftersalesCall(models.Model):
             new_call AS (
                 INSERT INTO aftersales_call (
                     name, partner_id, vehicle_id, rule_id, {link}, direction, purpose,
-                    state, date_due, date_expiry, user_id, company_id, active, attempt_count,
+                    state, cancel_reason, date_due, date_expiry, user_id, company_id, active,
+                    attempt_count,
                     satisfaction_value, on_time, reached, expired, notes, vehicle_model_id,
                     create_uid, create_date, write_uid, write_date)
                 SELECT name, partner_id, vehicle_id, rule_id, link_id, 'out', %(purpose)s,
                        CASE WHEN do_not_call THEN 'cancelled' ELSE 'todo' END,
+                       CASE WHEN do_not_call THEN 'do_not_call' END,
                        date_due, date_expiry, user_id, company_id, TRUE, 0, 0, 0, 0, 0,
                        CASE WHEN do_not_call THEN %(dnc_note)s END,
                        (SELECT v.product_id FROM aftersales_vehicle v

@@ -19,8 +19,9 @@ class AftersalesCampaign(models.Model):
     post) within two days."""
     _name = "aftersales.campaign"
     _description = "After-sales campaign"
-    _inherit = ["aftersales.activity.mixin"]
+    _inherit = ["aftersales.activity.mixin", "aftersales.guarded.mixin"]
     _order = "date_event desc, id desc"
+    _aftersales_guarded_fields = ("state",)
 
     name = fields.Char(required=True, translate=True, track_visibility="onchange")
     kind = fields.Selection([
@@ -200,7 +201,7 @@ class AftersalesCampaign(models.Model):
             if not campaign.mail_template_id:
                 raise UserError(_("Choose the notice template of %s: it renders the emails "
                                   "and the printed letters.") % campaign.name)
-        self.write({"state": "scheduled"})
+        self._aftersales_trusted().write({"state": "scheduled"})
         # A campaign scheduled less than two weeks ahead gets its calls at once, due today.
         self.filtered(lambda c: c.date_notice <= today)._run_notice(today)
         return True
@@ -210,15 +211,16 @@ class AftersalesCampaign(models.Model):
         for campaign in self:
             if campaign.state == "done":
                 raise UserError(_("A finished campaign cannot be cancelled."))
-        self.write({"state": "cancelled"})
+        self._aftersales_trusted().write({"state": "cancelled"})
         open_calls = self.mapped("call_ids").filtered(
             lambda c: c.state in ("todo", "no_answer"))
-        open_calls.action_cancel()
+        open_calls._aftersales_cancel("campaign")
         return True
 
     @api.multi
     def action_draft(self):
-        self.filtered(lambda c: c.state == "cancelled").write({"state": "draft"})
+        self.filtered(lambda c: c.state == "cancelled")._aftersales_trusted().write(
+            {"state": "draft"})
         return True
 
     @api.multi
@@ -260,7 +262,7 @@ class AftersalesCampaign(models.Model):
         for campaign in self:
             partner_ids = campaign._target_partner_ids()
             if campaign.state == "scheduled":
-                campaign.state = "notifying"
+                campaign._aftersales_trusted().state = "notifying"
             if partner_ids:
                 campaign._create_notice_calls(partner_ids, max(today, campaign.date_notice))
 
@@ -309,4 +311,4 @@ class AftersalesCampaign(models.Model):
             letters.filtered(lambda lt: lt.channel == "email")._queue_emails()
             letters.filtered(lambda lt: lt.channel == "post")._render_post_bodies()
             if deadline_reached:
-                campaign.state = "done"
+                campaign._aftersales_trusted().state = "done"

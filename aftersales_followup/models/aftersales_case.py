@@ -4,6 +4,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_split, html2plaintext
 
+from .aftersales_guarded_mixin import is_trusted
+
+
+def escape_like(text):
+    """``text`` matched literally by ``=like``/``=ilike`` (its % and _ are not wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 # The vehicle systems a technical consultation (S13) or a training is about.
 TECHNICAL_SYSTEMS = [
     ("engine", "Engine"),
@@ -17,6 +25,8 @@ TECHNICAL_SYSTEMS = [
 ]
 # A consultation can be published as an answer once the customer got it.
 ANSWERED_STATES = ("answered", "solved", "informed")
+# Once known, the solution is what the customer is told: it stays as it was.
+SOLUTION_FROZEN_STATES = ("answered", "solved", "informed")
 
 
 class AftersalesCase(models.Model):
@@ -25,8 +35,13 @@ class AftersalesCase(models.Model):
     supervisor if needed, and the customer is told the solution the same day it is known."""
     _name = "aftersales.case"
     _description = "Customer case"
-    _inherit = ["aftersales.activity.mixin"]
+    _inherit = ["aftersales.activity.mixin", "aftersales.guarded.mixin"]
     _order = "create_date desc, id desc"
+    # Set by the case's buttons only: where it stands and when, who it was escalated
+    # to, whether its answer is published, and how the customer reached us.
+    _aftersales_company_links = ("call_id", "partner_id", "vehicle_id")
+    _aftersales_guarded_fields = ("state", "date_solved", "date_informed", "supervisor_id",
+                                  "published", "channel")
 
     name = fields.Char(string="Subject", required=True, track_visibility="onchange")
     call_id = fields.Many2one("aftersales.call", string="Call", index=True,
@@ -171,6 +186,12 @@ class AftersalesCase(models.Model):
 
     @api.multi
     def write(self, vals):
+        if "solution" in vals and not is_trusted(self.env):
+            for case in self.filtered(lambda c: c.state in SOLUTION_FROZEN_STATES):
+                if not case._aftersales_unchanged("solution", vals["solution"]):
+                    raise UserError(_(
+                        "The customer was given the solution of %s: it stays as it was. "
+                        "Put the case back to study to change it.") % case.display_name)
         # A case put back to study is no longer an answer to publish.
         if vals.get("state") in ("study", "escalated") and "published" not in vals:
             vals = dict(vals, published=False)
@@ -200,14 +221,15 @@ class AftersalesCase(models.Model):
             if not case.solution:
                 raise UserError(_("Write the answer given to the customer first."))
         today = fields.Date.context_today(self)
-        self.write({"state": "answered", "date_solved": today, "date_informed": today})
+        self._aftersales_trusted().write(
+            {"state": "answered", "date_solved": today, "date_informed": today})
         self._aftersales_close_activities()
         return True
 
     @api.multi
     def action_study(self):
         self._check_state(("answered",), _("put back to study"))
-        self.write({"state": "study"})
+        self._aftersales_trusted().write({"state": "study"})
         return True
 
     @api.multi
@@ -222,7 +244,8 @@ class AftersalesCase(models.Model):
                 raise UserError(_(
                     "No after-sales supervisor is configured for %s: set one in the "
                     "company's after-sales settings before escalating.") % case.company_id.name)
-            case.write({"state": "escalated", "supervisor_id": supervisor.id})
+            case._aftersales_trusted().write(
+                {"state": "escalated", "supervisor_id": supervisor.id})
             kind = dict(self._fields["kind"]._description_selection(self.env))[case.kind]
             case._aftersales_schedule_activity(
                 activity_type, supervisor, today,
@@ -238,7 +261,7 @@ class AftersalesCase(models.Model):
             if not (case.solution or "").strip():
                 raise UserError(_("Write the solution before marking the case solved."))
         today = fields.Date.context_today(self)
-        self.write({"state": "solved", "date_solved": today})
+        self._aftersales_trusted().write({"state": "solved", "date_solved": today})
         self._aftersales_close_activities()
         call_type = self.env.ref("mail.mail_activity_data_call")
         for case in self:
@@ -251,7 +274,8 @@ class AftersalesCase(models.Model):
     def action_inform(self):
         """The customer was told the solution."""
         self._check_state(("solved",), _("marked as informed"))
-        self.write({"state": "informed", "date_informed": fields.Date.context_today(self)})
+        self._aftersales_trusted().write(
+            {"state": "informed", "date_informed": fields.Date.context_today(self)})
         self._aftersales_close_activities()
         return True
 
@@ -262,12 +286,12 @@ class AftersalesCase(models.Model):
         for case in self:
             if not (case.answer or "").strip() and case.solution:
                 case.answer = case.solution
-        self.write({"published": True})
+        self._aftersales_trusted().write({"published": True})
         return True
 
     @api.multi
     def action_unpublish(self):
-        self.write({"published": False})
+        self._aftersales_trusted().write({"published": False})
         return True
 
     @api.multi
@@ -289,11 +313,11 @@ class AftersalesCase(models.Model):
         Letter = self.env["aftersales.letter"]
         for case in self:
             if case.partner_id._aftersales_accepts_email():
-                Letter.send_template(template, case, kind="reply", case_id=case.id,
-                                     call_id=case.call_id.id)
+                Letter._send_template(template, case, kind="reply", case_id=case.id,
+                                      call_id=case.call_id.id)
             else:
-                Letter.create_post_letter(template, case, kind="reply", case_id=case.id,
-                                          call_id=case.call_id.id)
+                Letter._create_post_letter(template, case, kind="reply", case_id=case.id,
+                                           call_id=case.call_id.id)
         return self.action_inform()
 
     # ------------------------------------------------------------------ knowledge
@@ -328,14 +352,32 @@ class AftersalesCase(models.Model):
         a new contact when unknown; the email is its first message. The customer follows
         the case, so that replies posted on it go back by email; the officer follows it
         too and gets an activity to answer today."""
-        values = dict(custom_values or {})
+        # The alias's defaults choose the kind and the company, never a guarded field.
+        guarded = self._aftersales_guarded_names()
+        values = {key: value for key, value in (custom_values or {}).items()
+                  if key not in guarded}
         Partner = self.env["res.partner"]
+        # The dealership the email was sent to (its own address, see res.company); the
+        # sender is looked for among its customers and the shared contacts only.
+        company = self.env["res.company"].browse(values.get("company_id")) \
+            or self.env.user.company_id
         partner = Partner.browse(msg_dict.get("author_id")).exists()
+        if partner.company_id and partner.company_id != company:
+            partner = Partner
+        # Only the sender the gateway matched itself, or a contact made for this very
+        # address, follows the case (and receives its replies): a partner found here by
+        # another lookup is not subscribed.
+        subscribe = partner
         email_from = msg_dict.get("email_from") or ""
         if not partner and email_from:
             address = (email_split(email_from) or [email_from])[0]
-            partner = Partner.search([("email", "=ilike", address)], limit=1) \
-                or Partner.browse(Partner.name_create(email_from)[0])
+            partner = Partner.search([("email", "=ilike", escape_like(address)),
+                                      ("company_id", "in", [False, company.id])], limit=1)
+            if not partner:
+                name, email = Partner._parse_partner_name(email_from)
+                partner = subscribe = Partner.create({
+                    "name": name or email or email_from, "email": email or address,
+                    "company_id": company.id})
         if not partner:
             raise UserError(_("An email without a sender address cannot become a case."))
         values.setdefault("kind", "consultation")
@@ -344,13 +386,14 @@ class AftersalesCase(models.Model):
         subject = (msg_dict.get("subject") or "").strip()
         values.setdefault("description", html2plaintext(msg_dict.get("body") or "").strip())
         values.setdefault("name", subject or _("Email from %s") % partner.display_name)
-        company = self.env["res.company"].browse(
-            values.get("company_id")) or self.env.user.company_id
+        values["company_id"] = company.id
         officer = partner.aftersales_user_id or company.aftersales_default_user_id
         if officer:
             values.setdefault("user_id", officer.id)
-        case = super(AftersalesCase, self).message_new(msg_dict, custom_values=values)
-        case.message_subscribe(partner_ids=partner.ids)
+        case = super(AftersalesCase, self._aftersales_trusted()).message_new(
+            msg_dict, custom_values=values).with_env(self.env)
+        if subscribe:
+            case.message_subscribe(partner_ids=subscribe.ids)
         if case.user_id:
             case.message_subscribe_users(user_ids=case.user_id.ids)
             case._aftersales_schedule_activity(
@@ -403,7 +446,7 @@ class AftersalesCase(models.Model):
             ("recipient_ids", "in", self.partner_id.ids)], limit=1)
         if not mail:
             return self.env["aftersales.letter"]
-        return self.env["aftersales.letter"].create({
+        return self.env["aftersales.letter"]._aftersales_register({
             "name": message.subject or mail.subject or self.name,
             "partner_id": self.partner_id.id,
             "kind": "reply",

@@ -16,6 +16,7 @@ class AftersalesCustomerClass(models.Model):
     personalised per class."""
     _name = "aftersales.customer.class"
     _description = "After-sales customer class"
+    _inherit = ["aftersales.guarded.mixin"]
     _order = "sequence, name"
 
     name = fields.Char(required=True, translate=True)
@@ -56,7 +57,8 @@ class AftersalesCustomerClass(models.Model):
         one statement computes each customer's metrics and the first class whose
         conditions all hold, and updates only those whose class changes. Then a snapshot
         of the number of customers per class is kept for the trend report."""
-        classes = self.search([("rule_ids", "!=", False)], order="sequence, id")
+        # sudo: every dealership's classes, each given to its own customers only.
+        classes = self.sudo().search([("rule_ids", "!=", False)], order="sequence, id")
         criteria = {key for key, _label in CRITERIA}
         operators = {key for key, _label in OPERATORS}
         whens, params = [], []
@@ -69,6 +71,11 @@ class AftersalesCustomerClass(models.Model):
                     sql.Identifier(rule.criterion), sql.SQL(rule.operator)))
                 params.append(rule.value)
             if conditions:
+                # A dealership's class is given to that dealership's customers only; a
+                # shared class (no company) to anyone.
+                if klass.company_id:
+                    conditions.append(sql.SQL("m.company_id = %s"))
+                    params.append(klass.company_id.id)
                 whens.append(sql.SQL("WHEN {} THEN %s").format(
                     sql.SQL(" AND ").join(conditions)))
                 params.append(klass.id)
@@ -94,7 +101,8 @@ class AftersalesCustomerClass(models.Model):
                            + EXTRACT(MONTH FROM age(now(), COALESCE(
                            p.aftersales_last_visit_date, p.create_date))), 0)
                            AS months_since_visit,
-                       CASE WHEN p.is_company THEN 1 ELSE 0 END AS is_company
+                       CASE WHEN p.is_company THEN 1 ELSE 0 END AS is_company,
+                       p.company_id
                   FROM res_partner p
                  WHERE p.aftersales_customer AND p.active
                    AND NOT COALESCE(p.aftersales_class_pinned, FALSE)

@@ -27,3 +27,5 @@ class AftersalesCustomerClassRule(models.Model):
     criterion = fields.Selection(CRITERIA, required=True)
     operator = fields.Selection(OPERATORS, required=True, default=">=")
     value = fields.Float(required=True, default=0.0)
+    company_id = fields.Many2one(related="class_id.company_id", store=True, readonly=True,
+                                 index=True)

@@ -11,6 +11,7 @@ class AftersalesFollowupRule(models.Model):
     collects the vehicle) and how long it stays in the officer's queue."""
     _name = "aftersales.followup.rule"
     _description = "Follow-up rule"
+    _inherit = ["aftersales.guarded.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

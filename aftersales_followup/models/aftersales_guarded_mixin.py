@@ -14,7 +14,7 @@ The model's own code (transition methods, scheduled actions) writes them through
 compared by identity. A client can send any JSON in its context, never this object.
 """
 from odoo import _, api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 # The in-process marker of the suite's own code. Never a string: a client cannot forge it.
 TRUSTED = object()
@@ -37,18 +37,46 @@ class AftersalesGuardedMixin(models.AbstractModel):
     _aftersales_guarded_fields = ()
     # Fields set on create and never changed afterwards from outside (the company).
     _aftersales_frozen_fields = ("company_id",)
+    # Links to records that must belong to the record's own company or one above it: a
+    # complaint of one dealership on another one's customer, vehicle or call is refused.
+    _aftersales_company_links = ()
+    # A standard model that gets the mixin (sale.order...) lists its guarded fields only:
+    # its own code writes its computed fields.
+    _aftersales_guard_computed = True
 
     @api.model
     def _aftersales_guarded_names(self):
         names = set(self._aftersales_guarded_fields)
-        for name, field in self._fields.items():
-            if field.store and (field.related or (field.compute and not field.inverse)):
-                names.add(name)
+        if self._aftersales_guard_computed:
+            for name, field in self._fields.items():
+                if field.store and (field.related or (field.compute and not field.inverse)):
+                    names.add(name)
         return names
 
     def _aftersales_trusted(self):
         """These records as the model's own code: guarded fields may be written."""
         return self.with_context(**{TRUSTED_KEY: TRUSTED})
+
+    def _aftersales_demo_write(self, vals):
+        """Demo data sets the history the suite would have recorded over the past days
+        (a visit handed over three days ago, a call made last month). Private: no client
+        can call it; demo files call it with <function>."""
+        return self._aftersales_trusted().write(vals)
+
+    @api.model
+    def _aftersales_demo_create(self, xmlid, vals):
+        """Create a demo record the suite would have recorded (a letter of the register)
+        under the XML id ``xmlid`` ("module.name"); see _aftersales_demo_write."""
+        module, name = xmlid.split(".", 1)
+        existing = self.env.ref(xmlid, raise_if_not_found=False)
+        if existing:
+            existing._aftersales_demo_write(vals)
+            return existing.id
+        record = self._aftersales_trusted().create(vals)
+        self.env["ir.model.data"].create({
+            "module": module, "name": name, "model": self._name, "res_id": record.id,
+            "noupdate": True})
+        return record.id
 
     @api.model
     def _aftersales_refuse_fields(self, names):
@@ -128,11 +156,51 @@ class AftersalesGuardedMixin(models.AbstractModel):
             self._aftersales_refuse_fields(refused)
 
     @api.model
+    def _aftersales_company_link_names(self):
+        return tuple(self._aftersales_company_links)
+
+    def _aftersales_verify_company_links(self, names=None):
+        """Refuse a link to a record of another company (see _aftersales_company_links)."""
+        links = [name for name in self._aftersales_company_link_names()
+                 if names is None or name in names]
+        if not links or "company_id" not in self._fields:
+            return
+        # sudo: only the companies of the linked records are compared; the user may not
+        # be allowed to read a record planted from another company, which is the point.
+        for record in self.sudo():
+            company = record.company_id
+            if not company:
+                continue
+            allowed = company
+            parent = company.parent_id
+            while parent:
+                allowed |= parent
+                parent = parent.parent_id
+            for name in links:
+                for target in record[name]:
+                    other = target.company_id if "company_id" in target._fields else False
+                    if other and other not in allowed:
+                        raise ValidationError(_(
+                            "%(record)s belongs to %(company)s, but its %(field)s "
+                            "%(target)s belongs to %(other)s.") % {
+                                "record": record.display_name, "company": company.name,
+                                "field": self._fields[name].get_description(
+                                    self.env)["string"],
+                                "target": target.display_name, "other": other.name})
+
+    @api.model
     def create(self, vals):
         self._aftersales_check_guarded_create(vals)
-        return super(AftersalesGuardedMixin, self).create(vals)
+        record = super(AftersalesGuardedMixin, self).create(vals)
+        record._aftersales_verify_company_links()
+        return record
 
     @api.multi
     def write(self, vals):
         self._aftersales_check_guarded_write(vals)
-        return super(AftersalesGuardedMixin, self).write(vals)
+        result = super(AftersalesGuardedMixin, self).write(vals)
+        if "company_id" in vals:
+            self._aftersales_verify_company_links()
+        elif set(vals) & set(self._aftersales_company_link_names()):
+            self._aftersales_verify_company_links(set(vals))
+        return result

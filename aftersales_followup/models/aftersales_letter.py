@@ -1,11 +1,43 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from lxml import etree, html
+
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 # Rendering and queueing emails is done this many letters at a time: bounded memory,
 # a few statements per chunk.
 EMAIL_CHUNK = 500
+# What a person may still change on a registered letter: archive it.
+LETTER_EDITABLE_FIELDS = ("active",)
+# Attributes through which a browser or the PDF renderer would fetch an address.
+FETCHING_ATTRIBUTES = ("src", "srcset", "background", "poster", "data", "lowsrc",
+                       "dynsrc", "action", "formaction", "xlink:href")
+# Replaces a secret (a personal survey link) in the register's copy of an email.
+SECRET_MASK = "[...]"
+
+
+def letter_html(body):
+    """``body`` safe to show in the back office and to print: sanitized like any HTML
+    field (no script, no event handler), and without any address the browser or the
+    PDF renderer would fetch by itself (images and frames from elsewhere), so that a
+    letter cannot make the server or the reader's browser call any URL."""
+    if not body:
+        return body
+    clean = tools.html_sanitize(body, silent=True, strip_style=True)
+    if not clean:
+        return clean
+    tree = html.fragment_fromstring(clean, create_parent="div")
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in FETCHING_ATTRIBUTES:
+            value = (element.get(attribute) or "").strip().lower()
+            if value and not value.startswith("data:image/") and not (
+                    value.startswith("/") and not value.startswith("//")):
+                del element.attrib[attribute]
+    # The wrapper <div> the fragment was parsed into is left out.
+    return etree.tostring(tree, encoding="unicode", method="html")[len("<div>"):-len("</div>")]
 
 
 class AftersalesLetter(models.Model):
@@ -14,8 +46,9 @@ class AftersalesLetter(models.Model):
     sent and its delivery state, archived and never deleted."""
     _name = "aftersales.letter"
     _description = "Letter register entry"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "aftersales.guarded.mixin"]
     _order = "id desc"
+    _aftersales_company_links = ("partner_id", "campaign_id", "case_id", "need_id", "call_id")
 
     name = fields.Char(string="Subject", required=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
@@ -45,7 +78,12 @@ class AftersalesLetter(models.Model):
         ("failed", "Failed"),
     ], required=True, default="draft", index=True, track_visibility="onchange", copy=False)
     failure_reason = fields.Text(string="Failure reason", readonly=True, copy=False)
-    body_html = fields.Html(string="Body as sent", sanitize=False, readonly=True)
+    body_html = fields.Html(string="Body as sent", sanitize=False, readonly=True,
+                            help="The email or letter exactly as the suite rendered it.")
+    body_html_safe = fields.Html(
+        string="Body", compute="_compute_body_html_safe", sanitize=False,
+        help="The body as sent, as it is shown and printed: sanitized, without any "
+             "address that would be fetched.")
     email_to = fields.Char(string="To", readonly=True)
     attachment_id = fields.Many2one(
         "ir.attachment", string="PDF", compute="_compute_attachment_id",
@@ -54,6 +92,10 @@ class AftersalesLetter(models.Model):
         "res.company", required=True, index=True,
         default=lambda self: self.env["res.company"]._company_default_get("aftersales.letter"))
     active = fields.Boolean(default=True)
+
+    def _compute_body_html_safe(self):
+        for letter in self:
+            letter.body_html_safe = letter_html(letter.body_html)
 
     def _compute_attachment_id(self):
         attachments = self.env["ir.attachment"].search([
@@ -77,20 +119,12 @@ class AftersalesLetter(models.Model):
         """)
 
     @api.model
-    def create(self, vals):
-        return super(AftersalesLetter, self).create(self._sanitize_body(vals))
-
-    @api.multi
-    def write(self, vals):
-        return super(AftersalesLetter, self).write(self._sanitize_body(vals))
-
-    def _sanitize_body(self, vals):
-        """The body is stored exactly as sent when the suite itself renders it (a
-        template, escaped); a body written by anyone else (a form, XML-RPC) is sanitized
-        like any HTML field, since the form and the printed letter show it as HTML."""
-        if vals.get("body_html") and not self.env.context.get("aftersales_rendered_body"):
-            vals = dict(vals, body_html=tools.html_sanitize(vals["body_html"]))
-        return vals
+    def _aftersales_guarded_names(self):
+        """The register keeps what the suite sent: every field is the suite's own; a
+        person can only archive a letter."""
+        return {name for name, field in self._fields.items()
+                if field.store and name not in LETTER_EDITABLE_FIELDS
+                and not name.startswith(("message_", "activity_"))}
 
     @api.multi
     def unlink(self):
@@ -103,18 +137,34 @@ class AftersalesLetter(models.Model):
     # ------------------------------------------------------------------ sending
 
     @api.model
-    def send_template(self, template, record, kind="followup", partner=None, **links):
+    def _send_template(self, template, record, kind="followup", partner=None, secrets=(),
+                       render_as_superuser=False, **links):
         """Queue ``template`` rendered for ``record`` to the customer and register it.
 
-        Every email the suite sends a customer goes through here, so that the register
-        holds what was sent. Honours email consent: a customer without an address or who
-        opted out gets nothing and nothing is registered. Returns the letter (or empty).
+        Every email the suite sends a customer one by one goes through here, so that the
+        register holds what was sent. The template is rendered as the user whose action
+        sends it (only after-sales managers and administrators edit the suite's
+        templates). Honours email consent: a customer without an address or who opted out
+        gets nothing and nothing is registered. ``secrets`` (a personal survey link...)
+        are masked in the register's copy; an email holding one is rendered with
+        ``render_as_superuser``, the user may not read it. Returns the letter (or empty).
         ``links`` are extra letter values (call_id, case_id, campaign_id...).
         """
         partner = partner or record.partner_id
         if not partner._aftersales_accepts_email():
             return self.browse()
-        mail = self.env["mail.mail"].browse(template.send_mail(record.id))
+        renderer = template.with_env(self._aftersales_trusted().env)
+        if render_as_superuser:
+            # sudo: see the docstring; only the suite's own templates pass secrets.
+            renderer = renderer.sudo()
+        mail_id = renderer.send_mail(record.id)
+        # sudo: the after-sales mail queue is not readable by staff; this reads the email
+        # just queued, to register it.
+        mail = self.env["mail.mail"].sudo().browse(mail_id)
+        body = mail.body_html or ""
+        for secret in secrets:
+            if secret:
+                body = body.replace(secret, SECRET_MASK)
         vals = {
             "name": mail.subject or template.name,
             "partner_id": partner.id,
@@ -124,12 +174,21 @@ class AftersalesLetter(models.Model):
             "mail_id": mail.id,
             "res_model": record._name,
             "res_id": record.id,
-            "body_html": mail.body_html,
+            "body_html": body,
             "email_to": mail.email_to or partner.email,
             "company_id": (getattr(record, "company_id", False) or self.env.user.company_id).id,
         }
         vals.update(links)
-        return self.with_context(aftersales_rendered_body=True).create(vals)
+        return self._aftersales_register(vals)
+
+    @api.model
+    def _aftersales_register(self, vals):
+        """Enter a letter the suite sent in the register, whoever triggered it (a
+        warehouse clerk validating a delivery has no right on the register): the values
+        come from what was rendered and sent."""
+        # sudo: see the docstring; the letter is returned in the caller's environment.
+        letter = self.sudo()._aftersales_trusted().create(vals)
+        return self.browse(letter.id)
 
     @api.model
     def _count_for(self, records):
@@ -149,9 +208,10 @@ class AftersalesLetter(models.Model):
         return action
 
     @api.model
-    def create_post_letter(self, template, record, kind="reply", partner=None, **links):
-        """Register a postal letter rendered from ``template`` for ``record``; it is
-        printed from the register (PDF) and marked posted."""
+    def _create_post_letter(self, template, record, kind="reply", partner=None, **links):
+        """Register a postal letter rendered from ``template`` for ``record`` (as the user
+        whose action writes it); it is printed from the register (PDF) and marked
+        posted."""
         partner = partner or record.partner_id
         values = template.generate_email(record.id, fields=["subject", "body_html"])
         vals = {
@@ -166,7 +226,7 @@ class AftersalesLetter(models.Model):
             "company_id": (getattr(record, "company_id", False) or self.env.user.company_id).id,
         }
         vals.update(links)
-        return self.with_context(aftersales_rendered_body=True).create(vals)
+        return self._aftersales_register(vals)
 
     @api.model
     def _create_campaign_letters(self, campaign, partner_ids, deadline_reached):
@@ -336,7 +396,8 @@ class AftersalesLetter(models.Model):
     def action_mark_posted(self):
         """A printed letter was put in the post."""
         letters = self.filtered(lambda lt: lt.channel == "post" and lt.state == "draft")
-        letters.write({"state": "sent", "date_sent": fields.Datetime.now()})
+        letters._aftersales_trusted().write({"state": "sent",
+                                             "date_sent": fields.Datetime.now()})
         return True
 
     @api.multi
@@ -365,13 +426,20 @@ class AftersalesLetter(models.Model):
 
     @api.multi
     def action_retry(self):
-        """Put failed emails back in the mail queue; the queue's next run sends them."""
+        """Put failed emails back in the mail queue; the queue's next run sends them. A
+        customer who asked not to be emailed since gets nothing: the letter stays failed
+        and says why."""
         failed = self.filtered(lambda lt: lt.state == "failed" and lt.channel == "email")
         if not failed:
             raise UserError(_("Only failed emails can be sent again."))
-        mails = failed.mapped("mail_id")
-        if len(mails) != len(failed):
+        if len(failed.mapped("mail_id")) != len(failed):
             raise UserError(_("The queued email of a failed letter was deleted; send the "
                               "letter again from its source."))
-        mails.mark_outgoing()
+        refused = failed.filtered(lambda lt: not lt.partner_id._aftersales_accepts_email())
+        if refused:
+            refused._aftersales_trusted().write({"failure_reason": _(
+                "Not sent again: the customer no longer accepts email.")})
+        # sudo: staff cannot write the after-sales mail queue; only the emails of these
+        # failed letters are put back, unchanged.
+        (failed - refused).mapped("mail_id").sudo().mark_outgoing()
         return True

@@ -22,8 +22,11 @@ class AftersalesNeed(models.Model):
     renewal, a trade-in... recorded in the customer file so that someone acts on it."""
     _name = "aftersales.need"
     _description = "Customer potential need"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.guarded.mixin"]
     _order = "date_expected, id"
+    # Set by the need's buttons, the visit that converts it and the nightly refresh.
+    _aftersales_company_links = ("partner_id", "vehicle_id", "order_id")
+    _aftersales_guarded_fields = ("state", "order_id", "source")
 
     name = fields.Char(compute="_compute_name", store=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True,
@@ -75,15 +78,18 @@ class AftersalesNeed(models.Model):
 
     @api.multi
     def action_done(self):
-        self.write({"state": "done"})
+        self._aftersales_trusted().write({"state": "done"})
+        return True
 
     @api.multi
     def action_decline(self):
-        self.write({"state": "declined"})
+        self._aftersales_trusted().write({"state": "declined"})
+        return True
 
     @api.multi
     def action_reopen(self):
-        self.write({"state": "open"})
+        self._aftersales_trusted().write({"state": "open"})
+        return True
 
     # ------------------------------------------------------------------ scheduled action
 
@@ -225,7 +231,7 @@ class AftersalesNeed(models.Model):
             needs = self.sudo().search([
                 ("vehicle_id", "=", order.vehicle_id.id), ("state", "=", "open"),
                 ("kind", "in", ("service", "tyres"))])
-            needs.write({"state": "done", "order_id": order.id})
+            needs._aftersales_trusted().write({"state": "done", "order_id": order.id})
 
     @api.model_cr
     def init(self):

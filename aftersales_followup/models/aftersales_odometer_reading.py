@@ -8,7 +8,11 @@ class AftersalesOdometerReading(models.Model):
     average kilometres per day, from which the next service is estimated."""
     _name = "aftersales.odometer.reading"
     _description = "Odometer reading"
+    _inherit = ["aftersales.guarded.mixin"]
     _order = "date desc, id desc"
+    # Where a reading came from is the suite's to say (a reading typed in is manual).
+    _aftersales_guarded_fields = ("source",)
+    _aftersales_frozen_fields = ()
 
     vehicle_id = fields.Many2one("aftersales.vehicle", required=True, index=True,
                                  ondelete="cascade")

@@ -15,7 +15,7 @@ class AftersalesTraining(models.Model):
     they can guide customers and answer their technical questions."""
     _name = "aftersales.training"
     _description = "Training session"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "aftersales.guarded.mixin"]
     _order = "date desc, id desc"
 
     name = fields.Char(string="Course", required=True, track_visibility="onchange")

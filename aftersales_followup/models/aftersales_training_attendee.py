@@ -10,6 +10,7 @@ class AftersalesTrainingAttendee(models.Model):
     """One person's attendance of a training session, with the result."""
     _name = "aftersales.training.attendee"
     _description = "Training attendee"
+    _inherit = ["aftersales.guarded.mixin"]
     _order = "date desc, training_id, id"
     _rec_name = "user_id"
 

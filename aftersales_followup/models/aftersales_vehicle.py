@@ -8,6 +8,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .aftersales_guarded_mixin import is_trusted
+
 # ISO 3779: 17 characters, digits and capital letters except I, O and Q.
 VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 
@@ -29,8 +31,12 @@ class AftersalesVehicle(models.Model):
     """A customer's vehicle: the thing every service visit, call and claim is about."""
     _name = "aftersales.vehicle"
     _description = "Customer vehicle"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "aftersales.guarded.mixin"]
     _order = "name"
+    # The warranty starts at the handover: given when the vehicle is registered (or
+    # imported), set by its first handover, and then corrected by a manager only.
+    _aftersales_company_links = ("partner_id",)
+    _aftersales_frozen_fields = ("company_id", "handover_date")
 
     name = fields.Char(compute="_compute_name", store=True, index=True)
     vin = fields.Char(
@@ -43,8 +49,9 @@ class AftersalesVehicle(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Owner", index=True, track_visibility="onchange")
     handover_date = fields.Date(
-        string="Handover date",
-        help="Day the owner collected the vehicle when it was sold: the warranty starts here.")
+        string="Handover date", track_visibility="onchange",
+        help="Day the owner collected the vehicle when it was sold: the warranty starts here. "
+             "Set by the first handover; a manager corrects it, with a reason.")
     odometer = fields.Integer(
         string="Odometer (km)", track_visibility="onchange",
         help="Last reading in kilometres; it can only increase.")
@@ -204,7 +211,7 @@ class AftersalesVehicle(models.Model):
             self._check_vin_free(vals["vin"], company_id)
         vehicle = super(AftersalesVehicle, self).create(vals)
         if vehicle.odometer:
-            self.env["aftersales.odometer.reading"].create({
+            self.env["aftersales.odometer.reading"]._aftersales_trusted().create({
                 "vehicle_id": vehicle.id, "odometer": vehicle.odometer,
                 "date": vehicle.odometer_date or vehicle.handover_date
                 or fields.Date.context_today(self),
@@ -226,12 +233,15 @@ class AftersalesVehicle(models.Model):
             vals["odometer_date"] = fields.Date.context_today(self)
         result = super(AftersalesVehicle, self).write(vals)
         if vals.get("odometer"):
-            Reading = self.env["aftersales.odometer.reading"]
+            # Only the suite's own code says where a reading came from (a service
+            # visit, a claim); a reading written by anyone else is manual.
+            source = is_trusted(self.env) and self.env.context.get(
+                "aftersales_reading_source") or "manual"
+            Reading = self.env["aftersales.odometer.reading"]._aftersales_trusted()
             for vehicle in self:
                 Reading.create({
                     "vehicle_id": vehicle.id, "odometer": vehicle.odometer,
-                    "date": vals["odometer_date"],
-                    "source": self.env.context.get("aftersales_reading_source", "manual")})
+                    "date": vals["odometer_date"], "source": source})
         return result
 
     def _check_odometer_not_decreasing(self, new_reading):
@@ -247,9 +257,15 @@ class AftersalesVehicle(models.Model):
         keep it in the vehicle's reading history."""
         self.ensure_one()
         if reading and reading != self.odometer:
-            self.with_context(aftersales_reading_source=source).write({
+            self._aftersales_trusted().with_context(aftersales_reading_source=source).write({
                 "odometer": reading,
                 "odometer_date": date or fields.Date.context_today(self)})
+
+    @api.multi
+    def action_correct_handover(self):
+        """A manager corrects the warranty start, with a reason kept in the chatter."""
+        self.ensure_one()
+        return self.env["aftersales.handover.correction"]._action_open(self)
 
     @api.multi
     def action_view_calls(self):

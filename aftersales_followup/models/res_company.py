@@ -1,6 +1,11 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields, models
+import re
+
+from odoo import api, fields, models
+from odoo.tools.safe_eval import safe_eval
+
+ALIAS_NAME = "aftersales"
 
 
 class ResCompany(models.Model):
@@ -12,3 +17,50 @@ class ResCompany(models.Model):
     aftersales_supervisor_id = fields.Many2one(
         "res.users", string="After-sales supervisor",
         help="Business supervisor who receives escalated cases and unhappy-customer alerts.")
+    aftersales_alias_id = fields.Many2one(
+        "mail.alias", string="After-sales email address", readonly=True,
+        ondelete="set null",
+        help="An email to this address becomes a consultation case of this dealership.")
+
+    @api.model
+    def create(self, vals):
+        company = super(ResCompany, self).create(vals)
+        company._aftersales_ensure_alias()
+        return company
+
+    @api.model
+    def _aftersales_ensure_aliases(self):
+        """Give every dealership its own after-sales address (run at install and
+        upgrade): the cases an email opens belong to the dealership it was sent to."""
+        self.search([("aftersales_alias_id", "=", False)])._aftersales_ensure_alias()
+
+    def _aftersales_ensure_alias(self):
+        Alias = self.env["mail.alias"].sudo()
+        main_alias = self.env.ref("aftersales_followup.mail_alias_aftersales",
+                                  raise_if_not_found=False)
+        model = self.env["ir.model"]._get("aftersales.case")
+        for company in self.filtered(lambda c: not c.aftersales_alias_id):
+            alias = main_alias if main_alias and company == self.env.ref(
+                "base.main_company") and not self.search(
+                    [("aftersales_alias_id", "=", main_alias.id)]) else None
+            if alias is None:
+                name = "%s-%s" % (ALIAS_NAME, company._aftersales_alias_suffix())
+                if Alias.search_count([("alias_name", "=", name)]):
+                    name = "%s-%d" % (name, company.id)
+                alias = Alias.create({
+                    "alias_name": name,
+                    "alias_model_id": model.id,
+                    "alias_contact": "everyone",
+                })
+            alias = alias.sudo()
+            defaults = safe_eval(alias.alias_defaults or "{}")
+            defaults.setdefault("kind", "consultation")
+            defaults["company_id"] = company.id
+            alias.alias_defaults = repr(defaults)
+            # sudo: the address is the suite's, set once per company.
+            company.sudo().aftersales_alias_id = alias
+
+    def _aftersales_alias_suffix(self):
+        self.ensure_one()
+        suffix = re.sub(r"[^a-z0-9]+", "-", (self.name or "").lower()).strip("-")
+        return suffix or str(self.id)

@@ -8,7 +8,16 @@ from .aftersales_call import SATISFACTION
 class ResPartner(models.Model):
     """The customer file (客户档案, S1-S4, S16): contact data, vehicles, the officer in
     charge, class, potential needs, and every call and case in one place."""
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "aftersales.guarded.mixin"]
+    # Figures the suite keeps up to date from the calls, visits and survey answers.
+    _aftersales_guarded_fields = (
+        "aftersales_last_contact_date", "aftersales_satisfaction_avg",
+        "aftersales_last_visit_date", "aftersales_returning", "aftersales_last_feedback",
+        "aftersales_last_feedback_date")
+    _aftersales_frozen_fields = ()
+    _aftersales_company_links = ("aftersales_class_id",)
+    _aftersales_guard_computed = False
 
     aftersales_customer = fields.Boolean(
         string="After-sales customer", index=True,

@@ -8,7 +8,14 @@ class SaleOrder(models.Model):
     """A vehicle sale or a service visit. Confirming a service visit is the check-in that
     opens or completes the customer file (S1); handing the vehicle back starts the
     follow-up clock (S5)."""
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "aftersales.guarded.mixin"]
+    # Check-in and handover are recorded by confirming the visit, by its handover button
+    # and by the delivery of a sold vehicle; a manager corrects a handover with a reason.
+    _aftersales_guarded_fields = ("checkin_date", "handover_date")
+    _aftersales_frozen_fields = ()
+    _aftersales_company_links = ("vehicle_id",)
+    _aftersales_guard_computed = False
 
     aftersales_kind = fields.Selection([
         ("vehicle", "Vehicle sale"),
@@ -55,15 +62,6 @@ class SaleOrder(models.Model):
                 self.odometer_in = self.vehicle_id.odometer
 
     @api.multi
-    def write(self, vals):
-        if "handover_date" in vals and not self.env.user.has_group(
-                "aftersales_followup.group_aftersales_manager") \
-                and not self.env.context.get("aftersales_handover"):
-            if any(order.handover_date for order in self):
-                raise UserError(_("Only an after-sales manager can correct a handover date."))
-        return super(SaleOrder, self).write(vals)
-
-    @api.multi
     def action_confirm(self):
         service = self.filtered(lambda o: o.aftersales_kind == "service")
         for order in service:
@@ -77,7 +75,7 @@ class SaleOrder(models.Model):
         for order in self.filtered(lambda o: o.aftersales_kind):
             order.partner_id.commercial_partner_id._aftersales_open_file(order.vehicle_id)
             if order.aftersales_kind == "service" and not order.checkin_date:
-                order.checkin_date = now
+                order._aftersales_trusted().checkin_date = now
         self.env["aftersales.need"]._close_booked_needs(service)
         return result
 
@@ -95,14 +93,19 @@ class SaleOrder(models.Model):
                                   "handed over.") % order.name)
             if order.handover_date:
                 raise UserError(_("The vehicle of %s was already handed over.") % order.name)
-        self.with_context(aftersales_handover=True).write(
-            {"handover_date": fields.Datetime.now()})
-        self._aftersales_thank_customer()
+        self._aftersales_set_handover(fields.Datetime.now())
         return True
+
+    @api.multi
+    def action_correct_handover(self):
+        """A manager corrects the handover (recorded late, on the wrong visit...), with a
+        reason kept in the chatter."""
+        self.ensure_one()
+        return self.env["aftersales.handover.correction"]._action_open(self)
 
     def _aftersales_set_handover(self, date):
         """Record a handover (service visit collected, or sold vehicle delivered)."""
-        self.with_context(aftersales_handover=True).write({"handover_date": date})
+        self._aftersales_trusted().write({"handover_date": date})
         self._aftersales_thank_customer()
 
     def _aftersales_thank_customer(self):
@@ -111,4 +114,4 @@ class SaleOrder(models.Model):
         if not template:
             return
         for order in self:
-            self.env["aftersales.letter"].send_template(template, order, kind="followup")
+            self.env["aftersales.letter"]._send_template(template, order, kind="followup")

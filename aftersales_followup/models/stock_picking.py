@@ -19,14 +19,19 @@ class StockPicking(models.Model):
         for picking in deliveries:
             order = picking.sale_id
             date = picking.date_done or fields.Datetime.now()
-            if order.vehicle_id:
-                order.vehicle_id.write({
-                    "partner_id": order.partner_id.commercial_partner_id.id,
-                    "handover_date": fields.Date.to_string(
+            vehicle = order.vehicle_id
+            if vehicle:
+                vals = {"partner_id": order.partner_id.commercial_partner_id.id}
+                # The warranty starts at the vehicle's first handover only: a vehicle
+                # sold again (or delivered twice) keeps its start; a manager corrects it.
+                if not vehicle.handover_date:
+                    vals["handover_date"] = fields.Date.to_string(
                         fields.Datetime.context_timestamp(
-                            picking, fields.Datetime.from_string(date)).date()),
-                })
-            # The warehouse worker validating the delivery need not be an after-sales
-            # user: the thank-you email and its letter register entry are recorded on
-            # their behalf.
-            order.sudo()._aftersales_set_handover(date)
+                            picking, fields.Datetime.from_string(date)).date())
+                # sudo: the warehouse worker validating the delivery need not be an
+                # after-sales user; only this order's own vehicle gets its owner and, the
+                # first time, its handover day.
+                vehicle.sudo()._aftersales_trusted().write(vals)
+            # Recorded on behalf of the warehouse worker, who may have no right on the
+            # order's handover; the thank-you email is rendered as them.
+            order._aftersales_set_handover(date)

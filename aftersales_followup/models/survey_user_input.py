@@ -66,12 +66,12 @@ class SurveyUserInput(models.Model):
                         "survey_comment": comment or False}
                 if not call.satisfaction:
                     vals.update(satisfaction=str(score), satisfaction_from_survey=True)
-                call.write(vals)
+                call._aftersales_trusted().write(vals)
                 call.message_post(
                     body=_("The customer answered the satisfaction survey: %(score)s/5.")
                     % {"score": score},
                     author_id=call.partner_id.id, subtype="mail.mt_note")
-            calls.mapped("partner_id").write({
+            calls.mapped("partner_id")._aftersales_trusted().write({
                 "aftersales_last_feedback": str(score),
                 "aftersales_last_feedback_date": now,
             })

@@ -164,7 +164,7 @@ class AftersalesCommon(AftersalesTestCase):
             partner = self.create_customer("Customer %d days" % days_ago)
         order = self.create_service_visit(partner, vehicle)
         order.action_confirm()
-        order.with_context(aftersales_handover=True).write({
+        order._aftersales_trusted().write({
             "checkin_date": self.local_datetime(days_ago, 9),
             "handover_date": self.local_datetime(days_ago, 17),
         })

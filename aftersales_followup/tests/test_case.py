@@ -128,7 +128,7 @@ class TestCase(AftersalesCommon):
     def test_informed_a_day_late(self):
         case = self.raise_case(solution="Part ordered, fitted next week.")
         case.action_solve()
-        case.sudo().date_solved = self.days_from_today(-1)
+        case.sudo()._aftersales_trusted().date_solved = self.days_from_today(-1)
         case.action_inform()
         self.assertEqual(case.date_informed, self.today)
         self.assertFalse(case.informed_same_day)

@@ -76,7 +76,7 @@ class TestDueCalls(AftersalesCommon):
         self.run_due_calls()
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), \
                 self.env.cr.savepoint():
-            self.env["aftersales.call"].create({
+            self.env["aftersales.call"]._aftersales_trusted().create({
                 "partner_id": order.partner_id.id,
                 "sale_order_id": order.id,
                 "rule_id": self.rule.id,
@@ -99,7 +99,7 @@ class TestDueCalls(AftersalesCommon):
     def test_no_call_before_handover(self):
         order = self.create_service_visit(self.create_customer("Not Collected"))
         order.action_confirm()
-        order.with_context(aftersales_handover=True).write(
+        order._aftersales_trusted().write(
             {"checkin_date": self.local_datetime(5, 9)})
         self.run_due_calls()
         self.assertFalse(self.calls_of(order))
@@ -131,7 +131,7 @@ class TestDueCalls(AftersalesCommon):
         self.run_due_calls()
         call = self.calls_of(order)
         self.assertEqual(call.state, "todo")
-        call.date_expiry = self.days_from_today(-1)
+        call._aftersales_trusted().date_expiry = self.days_from_today(-1)
         result = self.run_due_calls()
         self.assertGreaterEqual(result["expired"], 1)
         self.assertEqual(call.state, "expired")
@@ -145,7 +145,7 @@ class TestDueCalls(AftersalesCommon):
         call = self.calls_of(order)
         call.sudo(self.officer).action_no_answer()
         self.assertEqual(call.state, "no_answer")
-        call.date_expiry = self.days_from_today(-1)
+        call._aftersales_trusted().date_expiry = self.days_from_today(-1)
         self.run_due_calls()
         self.assertEqual(call.state, "expired")
         self.assertFalse(self.activities_of(call))
@@ -154,7 +154,7 @@ class TestDueCalls(AftersalesCommon):
         order = self.handed_over(10)
         self.run_due_calls()
         call = self.calls_of(order)
-        call.date_expiry = self.today
+        call._aftersales_trusted().date_expiry = self.today
         self.run_due_calls()
         self.assertEqual(call.state, "todo")
         self.assertEqual(len(self.activities_of(call)), 1)
@@ -165,7 +165,7 @@ class TestDueCalls(AftersalesCommon):
         call = self.calls_of(order)
         call.sudo(self.officer).write({"satisfaction": "5"})
         call.sudo(self.officer).action_done()
-        call.date_expiry = self.days_from_today(-1)
+        call._aftersales_trusted().date_expiry = self.days_from_today(-1)
         self.run_due_calls()
         self.assertEqual(call.state, "done")
 
@@ -188,7 +188,7 @@ class TestDueCalls(AftersalesCommon):
             "vehicle_id": vehicle.id,
         })
         order.action_confirm()
-        order.with_context(aftersales_handover=True).write(
+        order._aftersales_trusted().write(
             {"handover_date": self.local_datetime(3, 11)})
         self.run_due_calls()
         call = self.calls_of(order)

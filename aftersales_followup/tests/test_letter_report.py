@@ -12,7 +12,7 @@ class TestLetterReport(TransactionCase):
     def test_post_letter_pdf_renders(self):
         partner = self.env["res.partner"].create({
             "name": "王先生", "street": "建国路 88 号", "city": "北京"})
-        letter = self.env["aftersales.letter"].create({
+        letter = self.env["aftersales.letter"]._aftersales_register({
             "name": "Reply", "partner_id": partner.id, "kind": "reply", "channel": "post",
             "body_html": "<p>您好, your brakes were replaced free of charge.</p>"})
         report = self.env.ref("aftersales_followup.report_aftersales_letter")

@@ -50,9 +50,9 @@ class TestSecurity(AftersalesCommon):
         self.assertTrue(self.exists(self.call))
 
     def test_letters_cannot_be_deleted_by_officer(self):
-        letter = self.env["aftersales.letter"].sudo(self.officer).create({
+        letter = self.env["aftersales.letter"]._aftersales_register({
             "name": "Reply to the brake complaint", "partner_id": self.customer.id,
-            "kind": "reply", "channel": "post", "case_id": self.case.id})
+            "kind": "reply", "channel": "post", "case_id": self.case.id}).sudo(self.officer)
         with self.assertRefused((UserError, AccessError)):
             letter.unlink()
         self.assertTrue(self.exists(letter))
@@ -116,10 +116,17 @@ class TestSecurity(AftersalesCommon):
     def test_only_a_manager_corrects_a_handover_date(self):
         order = self.handed_over(3)
         recorded = order.handover_date
-        with self.assertRefused(UserError) as refusal:
-            order.sudo(self.officer).write({"handover_date": self.local_datetime(2, 17)})
-        self.assertIn("manager", refusal.exception.name)
-        self.assertEqual(order.handover_date, recorded)
         corrected = self.local_datetime(2, 17)
-        order.sudo(self.supervisor).write({"handover_date": corrected})
+        for user in (self.officer, self.supervisor):
+            with self.assertRefused(AccessError):
+                order.sudo(user).write({"handover_date": corrected})
+        self.assertEqual(order.handover_date, recorded)
+        with self.assertRefused(AccessError):
+            order.sudo(self.officer).action_correct_handover()
+        action = order.sudo(self.supervisor).action_correct_handover()
+        wizard = self.env[action["res_model"]].sudo(self.supervisor).browse(action["res_id"])
+        wizard.write({"handover_datetime": corrected,
+                      "reason": "Collected the day before; recorded late."})
+        wizard.action_apply()
         self.assertEqual(order.handover_date, corrected)
+        self.assertIn("recorded late", order.message_ids[:1].body)

@@ -6,6 +6,8 @@ back onto the call and the customer file, a low score alerts the supervisor, and
 satisfaction report counts what the customers said."""
 from psycopg2 import IntegrityError
 
+from odoo import SUPERUSER_ID
+from odoo.exceptions import AccessError
 from odoo.tools import mute_logger
 
 from .common import AftersalesCommon
@@ -76,12 +78,14 @@ class TestSurvey(AftersalesCommon):
                          ("followup", "email", "draft", call))
         self.assertEqual(letter.mail_id.recipient_ids, customer)
         self.assertEqual(letter.name, "How did we do, Gao Yuan?")
-        # The customer's own link: the survey page with the personal token.
+        # The customer's own link: the survey page with the personal token, in the email
+        # only; the register's copy, which staff read, has it masked.
         link = "%s/%s" % (self.survey.public_url, user_input.token)
-        self.assertIn(link, letter.body_html)
+        self.assertIn(link, letter.sudo().mail_id.body_html)
+        self.assertNotIn(user_input.token, letter.body_html)
+        self.assertIn("%s/[...]" % self.survey.public_url, letter.body_html)
         self.assertIn("Dear Gao Yuan", letter.body_html)
-        # Done again (reset by mistake, then done): no second survey.
-        call.action_reset()
+        # Done again: no second survey.
         call.action_done()
         self.assertEqual(len(self.survey_letters(customer)), 1)
         self.assertEqual(call.sudo().survey_user_input_id, user_input)
@@ -90,7 +94,7 @@ class TestSurvey(AftersalesCommon):
         customer = self.create_customer("Unreachable Hu")
         call = self.due_call(customer, days_ago=10)
         call.action_no_answer()
-        call.sudo().date_expiry = self.days_from_today(-1)
+        call.sudo()._aftersales_trusted().date_expiry = self.days_from_today(-1)
         self.run_due_calls()
         self.assertEqual(call.state, "expired")
         self.assertTrue(call.survey_user_input_id)
@@ -103,10 +107,10 @@ class TestSurvey(AftersalesCommon):
         expiring = [self.due_call(self.create_customer("Expiring %d" % i), days_ago=10)
                     for i in range(3)]
         for call in expiring:
-            call.sudo().date_expiry = self.days_from_today(-1)
+            call.sudo()._aftersales_trusted().date_expiry = self.days_from_today(-1)
         # Closed long ago (the scheduled action did not run): no stale survey.
         stale = self.due_call(self.create_customer("Stale Window"), days_ago=10)
-        stale.sudo().date_expiry = self.days_from_today(-30)
+        stale.sudo()._aftersales_trusted().date_expiry = self.days_from_today(-30)
         still_open = self.due_call(self.create_customer("Still Open"), days_ago=10)
         self.run_due_calls()
         for call in expiring:
@@ -127,7 +131,7 @@ class TestSurvey(AftersalesCommon):
             self.assertFalse(self.letters_of(customer), customer.name)
         # Nor when the window closes on them.
         call = self.due_call(self.create_customer("Opted Out Too", opt_out=True), days_ago=10)
-        call.sudo().date_expiry = self.days_from_today(-1)
+        call.sudo()._aftersales_trusted().date_expiry = self.days_from_today(-1)
         self.run_due_calls()
         self.assertEqual(call.state, "expired")
         self.assertFalse(call.survey_user_input_id)
@@ -139,7 +143,7 @@ class TestSurvey(AftersalesCommon):
         self.assertFalse(inbound.survey_user_input_id)
         refused = self.due_call(self.create_customer("No Phone", do_not_call=True))
         self.assertEqual(refused.state, "cancelled")
-        refused.sudo().date_expiry = self.days_from_today(-1)
+        refused.sudo()._aftersales_trusted().date_expiry = self.days_from_today(-1)
         self.run_due_calls()
         self.assertFalse(refused.survey_user_input_id)
         self.assertFalse(self.survey_letters(refused.partner_id))
@@ -181,7 +185,7 @@ class TestSurvey(AftersalesCommon):
     def test_survey_gives_the_satisfaction_of_an_unreached_customer(self):
         customer = self.create_customer("Never Home")
         call = self.due_call(customer, days_ago=10)
-        call.sudo().date_expiry = self.days_from_today(-1)
+        call.sudo()._aftersales_trusted().date_expiry = self.days_from_today(-1)
         self.run_due_calls()
         self.answer(call, 5)
         self.assertEqual((call.state, call.satisfaction, call.satisfaction_value),
@@ -211,13 +215,21 @@ class TestSurvey(AftersalesCommon):
         self.assertEqual(call.survey_score, 0)
         self.assertFalse(customer.aftersales_last_feedback)
 
-    def test_colleagues_see_the_survey_of_a_call(self):
+    def test_colleagues_see_the_survey_result_not_the_link(self):
         call = self.done_call(self.create_customer("Shared Survey"))
         self.answer(call, 3)
-        # The supervisor did not create the link: the after-sales rule lets them read it.
+        # What the customer answered is on the call for every colleague...
         seen = call.sudo(self.supervisor)
-        self.assertEqual(seen.survey_user_input_id.state, "done")
-        self.assertEqual(seen.survey_user_input_id.partner_id, call.partner_id)
+        self.assertEqual(seen.survey_score, 3.0)
+        self.assertTrue(seen.read(["survey_user_input_id"])[0]["survey_user_input_id"])
+        # ...but not the answer record with the customer's personal link, not even for
+        # the officer whose call created it.
+        for user in (self.officer, self.supervisor):
+            self.assertFalse(self.env["survey.user_input"].sudo(user).search(
+                [("id", "=", call.survey_user_input_id.id)]))
+            with self.assertRefused(AccessError):
+                call.survey_user_input_id.sudo(user).read(["token"])
+        self.assertEqual(call.sudo().survey_user_input_id.create_uid.id, SUPERUSER_ID)
 
     # ------------------------------------------------------------------ report
 
