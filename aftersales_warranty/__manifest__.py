@@ -4,7 +4,7 @@
     "name": "After-Sales Warranty",
     "summary": "Warranty terms, vehicle coverage, claims from intake to compensation, "
                "feedback to the manufacturer",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
     "author": "After-sales suite contributors",
@@ -12,6 +12,7 @@
     "installable": True,
     "depends": ["aftersales_followup"],
     "data": [
+        "security/aftersales_warranty_security.xml",
         "security/ir.model.access.csv",
         "security/aftersales_warranty_rules.xml",
         "data/ir_sequence_data.xml",

@@ -60,6 +60,15 @@ class AftersalesCall(models.Model):
             "claim_id",
             "followup", _("Follow-up call after the warranty claim"))
 
+    @api.model
+    def _aftersales_guarded_names(self):
+        # The claim behind the call is set by the suite when it creates the call.
+        return super(AftersalesCall, self)._aftersales_guarded_names() | {"claim_id"}
+
+    @api.model
+    def _aftersales_company_link_names(self):
+        return super(AftersalesCall, self)._aftersales_company_link_names() + ("claim_id",)
+
     @api.model_cr
     def init(self):
         result = super(AftersalesCall, self).init()

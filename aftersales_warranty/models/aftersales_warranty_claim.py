@@ -5,7 +5,11 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.aftersales_followup.models.aftersales_guarded_mixin import is_trusted
+
 MANAGER_GROUP = "aftersales_followup.group_aftersales_manager"
+# Approves amounts above the company's approval limit.
+SENIOR_APPROVER_GROUP = "aftersales_warranty.group_aftersales_warranty_senior_approver"
 
 CLAIM_STATES = [
     ("draft", "Draft"),
@@ -29,6 +33,13 @@ TRANSITIONS = {
 
 # States in which a claim is decided: its lines and amounts are frozen.
 DECIDED_STATES = ("approved", "rejected", "compensated", "closed")
+# What the service desk takes in: it can change while the claim is a draft only.
+INTAKE_FIELDS = ("partner_id", "vehicle_id", "date_claim", "date_failure", "odometer",
+                 "symptom")
+# What the inspector records: it can change until the claim is decided.
+ASSESSMENT_FIELDS = ("cause", "assessment", "manufacturer_id", "sale_order_id")
+# The decision: a manager sets it, before the claim is decided.
+DECISION_FIELDS = ("compensation_kind", "amount_approved", "rejection_reason")
 
 
 class AftersalesWarrantyClaim(models.Model):
@@ -38,8 +49,15 @@ class AftersalesWarrantyClaim(models.Model):
     and odometer against the model's terms (and each part's own terms)."""
     _name = "aftersales.warranty.claim"
     _description = "Warranty claim"
-    _inherit = ["aftersales.activity.mixin"]
+    _inherit = ["aftersales.activity.mixin", "aftersales.guarded.mixin"]
     _order = "date_claim desc, id desc"
+    # Set by the workflow's buttons only: the claim's state and the dates of its steps,
+    # the refund paid, who inspected it and the feedback batch that reported it.
+    _aftersales_guarded_fields = (
+        "state", "date_submitted", "date_decision", "date_compensated", "date_closed",
+        "amount_refunded", "feedback_id", "inspector_id")
+    _aftersales_company_links = ("partner_id", "vehicle_id", "sale_order_id")
+    _aftersales_frozen_fields = ("company_id", "name")
 
     name = fields.Char(string="Claim", required=True, readonly=True, copy=False,
                        default=lambda self: _("New"), index=True)
@@ -96,13 +114,13 @@ class AftersalesWarrantyClaim(models.Model):
         track_visibility="onchange")
     amount_covered = fields.Monetary(
         string="Amount covered",
-        compute="_compute_amounts", store=True,
+        compute="_compute_amounts", store=True, track_visibility="onchange",
         help="The claimed lines that the warranty covers.")
     # --- coverage
     coverage = fields.Selection([
         ("covered", "Covered"),
         ("not_covered", "Not covered"),
-    ], compute="_compute_coverage", store=True, index=True,
+    ], compute="_compute_coverage", store=True, index=True, track_visibility="onchange",
         help="From the vehicle's handover date and odometer against the model's terms.")
     coverage_reason = fields.Char(string="Coverage reason", compute="_compute_coverage_reason")
     # --- assessment and decision
@@ -128,7 +146,8 @@ class AftersalesWarrantyClaim(models.Model):
              "are carried out on a service visit at no charge; a refund records the amount.")
     amount_approved = fields.Monetary(
         string="Amount approved", track_visibility="onchange", copy=False)
-    amount_refunded = fields.Monetary(string="Amount refunded", readonly=True, copy=False)
+    amount_refunded = fields.Monetary(string="Amount refunded", readonly=True, copy=False,
+                                      track_visibility="onchange")
     rejection_reason = fields.Text(
         string="Rejection reason", track_visibility="onchange", copy=False)
     manufacturer_id = fields.Many2one(
@@ -140,10 +159,14 @@ class AftersalesWarrantyClaim(models.Model):
         copy=False, ondelete="restrict",
         help="The feedback batch that reported this claim to the manufacturer.")
     # --- dates of each step
-    date_submitted = fields.Date(string="Submitted on", readonly=True, copy=False)
-    date_decision = fields.Date(string="Decided on", readonly=True, copy=False)
-    date_compensated = fields.Date(string="Compensated on", readonly=True, copy=False)
-    date_closed = fields.Date(string="Closed on", readonly=True, copy=False, index=True)
+    date_submitted = fields.Date(string="Submitted on", readonly=True, copy=False,
+                                 track_visibility="onchange")
+    date_decision = fields.Date(string="Decided on", readonly=True, copy=False,
+                                track_visibility="onchange")
+    date_compensated = fields.Date(string="Compensated on", readonly=True, copy=False,
+                                   track_visibility="onchange")
+    date_closed = fields.Date(string="Closed on", readonly=True, copy=False, index=True,
+                              track_visibility="onchange")
     # --- analysis
     approval_rate = fields.Integer(
         string="Approved (%)", compute="_compute_approval_rate", store=True,
@@ -300,6 +323,9 @@ class AftersalesWarrantyClaim(models.Model):
 
     @api.model
     def create(self, vals):
+        self._aftersales_check_guarded_create(vals)
+        if any(vals.get(name) for name in DECISION_FIELDS):
+            self._require_decision_right()
         vehicle = self.env["aftersales.vehicle"].browse(vals.get("vehicle_id"))
         if vehicle:
             if not vehicle.partner_id:
@@ -311,11 +337,6 @@ class AftersalesWarrantyClaim(models.Model):
                     vehicle.product_id.warranty_manufacturer_id.id or False
             vals.setdefault("odometer", vehicle.odometer)
             self._check_odometer_reading(vehicle, vals["odometer"] or 0)
-        if "amount_approved" in vals:
-            self._check_approval_limit(
-                vals["amount_approved"],
-                self.env["res.company"].browse(vals.get("company_id"))
-                or self.env.user.company_id)
         if vals.get("name", _("New")) == _("New") or not vals.get("name"):
             vals["name"] = self.env["ir.sequence"].with_context(
                 force_company=vals.get("company_id")).next_by_code(
@@ -326,12 +347,7 @@ class AftersalesWarrantyClaim(models.Model):
 
     @api.multi
     def write(self, vals):
-        if "amount_approved" in vals:
-            for company in self.mapped("company_id"):
-                self._check_approval_limit(vals["amount_approved"], company)
-            if self.filtered(lambda c: c.state in ("compensated", "closed")):
-                raise UserError(_("The approved amount of a compensated claim cannot "
-                                  "change."))
+        self._refuse_out_of_step_changes(vals)
         if vals.get("odometer") is not None or vals.get("vehicle_id"):
             for claim in self:
                 vehicle = self.env["aftersales.vehicle"].browse(
@@ -364,8 +380,8 @@ class AftersalesWarrantyClaim(models.Model):
                                 % claim.name)
             if not (claim.symptom or "").strip():
                 raise UserError(_("%s: describe the symptom before submitting.") % claim.name)
-        self.write({"state": "submitted",
-                    "date_submitted": fields.Date.context_today(self)})
+        self._aftersales_trusted().write({
+            "state": "submitted", "date_submitted": fields.Date.context_today(self)})
         self._send_customer_email("aftersales_warranty.mail_template_claim_submitted",
                                   kind="notice")
         return True
@@ -378,12 +394,13 @@ class AftersalesWarrantyClaim(models.Model):
             vals = {"state": "assessment"}
             if not claim.inspector_id:
                 vals["inspector_id"] = self.env.uid
-            claim.write(vals)
+            claim._aftersales_trusted().write(vals)
         return True
 
     @api.multi
     def action_approve(self):
-        """A manager accepts the claim: the customer is told the decision."""
+        """A manager accepts the claim, within the company's approval limit; above it, a
+        senior approver. The customer is told the decision."""
         self._check_manager(_("Only an after-sales manager can approve a warranty claim."))
         self._check_transition("approve")
         for claim in self:
@@ -401,8 +418,10 @@ class AftersalesWarrantyClaim(models.Model):
             if not claim.currency_id.compare_amounts(amount, 0.0) > 0:
                 raise UserError(_("%s: there is no amount to approve; set it, or reject "
                                   "the claim.") % claim.name)
-            claim.write({"state": "approved", "amount_approved": amount,
-                         "date_decision": fields.Date.context_today(self)})
+            claim._require_approval_right(amount)
+            claim._aftersales_trusted().write({
+                "state": "approved", "amount_approved": amount,
+                "date_decision": fields.Date.context_today(self)})
         self._send_customer_email("aftersales_warranty.mail_template_claim_decision",
                                   kind="reply")
         return True
@@ -416,8 +435,9 @@ class AftersalesWarrantyClaim(models.Model):
             if not (claim.rejection_reason or "").strip():
                 raise UserError(_("%s: write the reason of the rejection first; the "
                                   "customer receives it.") % claim.name)
-        self.write({"state": "rejected", "amount_approved": 0.0,
-                    "date_decision": fields.Date.context_today(self)})
+        self._aftersales_trusted().write({
+            "state": "rejected", "amount_approved": 0.0,
+            "date_decision": fields.Date.context_today(self)})
         for claim in self:
             claim.message_post(body=_("Rejected: %s") % claim.rejection_reason)
         self._send_customer_email("aftersales_warranty.mail_template_claim_decision",
@@ -427,7 +447,10 @@ class AftersalesWarrantyClaim(models.Model):
     @api.multi
     def action_compensate(self):
         """Carry out the decision: a repair, replacement or goodwill repair is put on the
-        service visit at no charge; a refund records the amount."""
+        service visit, at no charge for what the approval covers; a refund records the
+        amount approved."""
+        self._check_manager(_("Only an after-sales manager can carry out the compensation "
+                              "of a warranty claim."))
         for claim in self:
             if claim.state in ("draft", "submitted", "assessment", "rejected"):
                 raise UserError(_("%s must be approved before it is compensated.")
@@ -441,12 +464,20 @@ class AftersalesWarrantyClaim(models.Model):
                 claim.message_post(body=_("Refunded %(amount).2f %(currency)s.") % {
                     "amount": claim.amount_approved, "currency": claim.currency_id.name})
             else:
-                order = claim._add_compensation_order_lines()
+                order, charged = claim._add_compensation_order_lines()
                 vals["sale_order_id"] = order.id
-                claim.message_post(body=_(
-                    "Compensation carried out on the service visit %s at no charge.")
-                    % order.name)
-            claim.write(vals)
+                if claim.currency_id.is_zero(charged):
+                    claim.message_post(body=_(
+                        "Compensation carried out on the service visit %s at no charge.")
+                        % order.name)
+                else:
+                    claim.message_post(body=_(
+                        "Compensation carried out on the service visit %(order)s; "
+                        "%(amount).2f %(currency)s not covered by the approval are "
+                        "charged to the customer.") % {
+                            "order": order.name, "amount": charged,
+                            "currency": claim.currency_id.name})
+            claim._aftersales_trusted().write(vals)
         self._send_customer_email("aftersales_warranty.mail_template_claim_compensated",
                                   kind="notice")
         return True
@@ -454,8 +485,10 @@ class AftersalesWarrantyClaim(models.Model):
     @api.multi
     def action_close(self):
         """The claim is settled; the customer gets a follow-up call a few days later."""
+        self._check_manager(_("Only an after-sales manager can close a warranty claim."))
         self._check_transition("close")
-        self.write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        self._aftersales_trusted().write({
+            "state": "closed", "date_closed": fields.Date.context_today(self)})
         self._aftersales_close_activities()
         return True
 
@@ -475,10 +508,18 @@ class AftersalesWarrantyClaim(models.Model):
     # ------------------------------------------------------------------ helpers
 
     def _is_approved(self):
+        """Whether the claim was approved (and not rejected): the one definition, see
+        ``_approved_domain`` for the same in a search."""
         self.ensure_one()
         # A closed claim was either compensated or rejected before.
         return self.state in ("approved", "compensated") or (
             self.state == "closed" and bool(self.date_compensated))
+
+    @api.model
+    def _approved_domain(self):
+        """``_is_approved`` as a search domain."""
+        return ["|", ("state", "in", ("approved", "compensated")),
+                "&", ("state", "=", "closed"), ("date_compensated", "!=", False)]
 
     def _default_amount_approved(self):
         """Goodwill: what is claimed; otherwise what the warranty covers."""
@@ -510,17 +551,50 @@ class AftersalesWarrantyClaim(models.Model):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(message)
 
-    @api.model
-    def _check_approval_limit(self, amount, company):
-        """An amount above the company's approval limit can only be set by a manager."""
-        if self.env.user.has_group(MANAGER_GROUP):
-            return
+    def _require_decision_right(self):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("The compensation, the amount approved and the reason of a "
+                                "rejection are decided by an after-sales manager."))
+
+    def _require_approval_right(self, amount):
+        """Up to the company's approval limit a manager approves; above it, only a senior
+        approver."""
+        self.ensure_one()
+        company = self.company_id
         limit = company.aftersales_warranty_approval_limit
-        if company.currency_id.compare_amounts(amount or 0.0, limit) > 0:
+        if company.currency_id.compare_amounts(amount or 0.0, limit) > 0 \
+                and not self.env.user.has_group(SENIOR_APPROVER_GROUP):
             raise AccessError(_(
-                "Approving %(amount).2f %(currency)s needs an after-sales manager: it is "
-                "above the approval limit of %(limit).2f %(currency)s.") % {
+                "Approving %(amount).2f %(currency)s needs a senior warranty approver: it "
+                "is above the approval limit of %(limit).2f %(currency)s.") % {
                     "amount": amount, "limit": limit, "currency": company.currency_id.name})
+
+    def _refuse_out_of_step_changes(self, vals):
+        """What the service desk took in changes while the claim is a draft only, the
+        assessment until the decision, and the decision is a manager's, before the claim
+        is decided; after that only the workflow changes the claim."""
+        if is_trusted(self.env):
+            return
+        changed = {name for name in vals if name in self._fields
+                   and not self._aftersales_unchanged(name, vals[name])}
+        if changed & set(DECISION_FIELDS):
+            self._require_decision_right()
+        for claim in self:
+            if claim.state != "draft" and changed & set(INTAKE_FIELDS):
+                raise UserError(_(
+                    "%(claim)s was submitted: what was taken in (%(fields)s) can no longer "
+                    "change.") % {"claim": claim.name, "fields": claim._field_labels(
+                        changed & set(INTAKE_FIELDS))})
+            if claim.state in DECIDED_STATES and changed & set(
+                    ASSESSMENT_FIELDS + DECISION_FIELDS):
+                raise UserError(_(
+                    "%(claim)s is decided: %(fields)s can no longer change.") % {
+                        "claim": claim.name, "fields": claim._field_labels(
+                            changed & set(ASSESSMENT_FIELDS + DECISION_FIELDS))})
+
+    def _field_labels(self, names):
+        return ", ".join(sorted(self._fields[name].get_description(self.env)["string"]
+                                for name in names))
 
     @api.model
     def _check_odometer_reading(self, vehicle, reading):
@@ -539,8 +613,10 @@ class AftersalesWarrantyClaim(models.Model):
                 claim.vehicle_id._record_odometer(claim.odometer, claim.date_claim)
 
     def _add_compensation_order_lines(self):
-        """Put the claim's parts and labour at zero price on the linked service visit, or
-        on a new one; returns the order."""
+        """Put the claim's parts and labour on the linked service visit, or on a new one:
+        free of charge for what the approval covers (the covered lines, or every line for
+        goodwill, up to the amount approved, in the order of the lines), at their price
+        for the rest. Returns the order and the amount charged."""
         self.ensure_one()
         order_model = self.env["sale.order"]
         if not order_model.check_access_rights("create", raise_exception=False):
@@ -564,17 +640,38 @@ class AftersalesWarrantyClaim(models.Model):
                 "origin": self.name,
             })
         line_model = self.env["sale.order.line"]
-        for line in self.line_ids:
+        charged_total = 0.0
+        for line, charged in self._compensation_split():
+            quantity = line.quantity
+            charged_total += charged
+            if self.currency_id.is_zero(charged):
+                name = _("%(name)s (warranty claim %(claim)s)")
+            else:
+                name = _("%(name)s (warranty claim %(claim)s, not covered by the approval)")
             line_model.create({
                 "order_id": order.id,
                 "product_id": line.product_id.id,
-                "name": _("%(name)s (warranty claim %(claim)s)") % {
-                    "name": line.name or line.product_id.display_name, "claim": self.name},
-                "product_uom_qty": line.quantity,
+                "name": name % {"name": line.name or line.product_id.display_name,
+                                "claim": self.name},
+                "product_uom_qty": quantity,
                 "product_uom": line.product_id.uom_id.id,
-                "price_unit": 0.0,
+                "price_unit": charged / quantity if quantity else 0.0,
             })
-        return order
+        return order, charged_total
+
+    def _compensation_split(self):
+        """[(claim line, amount charged to the customer)]: the approval pays the lines it
+        covers (covered lines, every line for goodwill) in their order until the amount
+        approved is used up; the rest of each line is charged."""
+        self.ensure_one()
+        budget = self.amount_approved
+        split = []
+        for line in self.line_ids:
+            eligible = self.compensation_kind == "goodwill" or line.coverage == "covered"
+            free = min(line.subtotal, budget) if eligible else 0.0
+            budget -= free
+            split.append((line, self.currency_id.round(line.subtotal - free)))
+        return split
 
     def _send_customer_email(self, template_xmlid, kind):
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
@@ -582,4 +679,4 @@ class AftersalesWarrantyClaim(models.Model):
             return
         letters = self.env["aftersales.letter"]
         for claim in self:
-            letters.send_template(template, claim, kind=kind)
+            letters._send_template(template, claim, kind=kind)

@@ -8,7 +8,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_repr
 
+from odoo.addons.aftersales_followup.models.aftersales_guarded_mixin import is_trusted
+
 from .aftersales_warranty_claim import MANAGER_GROUP
+
+# What a sent batch keeps as it was sent.
+SENT_FROZEN_FIELDS = ("manufacturer_id", "date_from", "date_to", "claim_ids")
+# A spreadsheet opening the file runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # The manufacturer's file: one row per claim line, these columns, in this order.
 FEEDBACK_CSV_HEADER = [
@@ -23,8 +30,10 @@ class AftersalesWarrantyFeedback(models.Model):
     twice."""
     _name = "aftersales.warranty.feedback"
     _description = "Warranty quality feedback"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "aftersales.guarded.mixin"]
     _order = "date_to desc, id desc"
+    _aftersales_guarded_fields = ("state", "date_sent", "attachment_id")
+    _aftersales_frozen_fields = ("company_id", "name")
 
     name = fields.Char(string="Batch", required=True, readonly=True, copy=False,
                        default=lambda self: _("New"))
@@ -84,6 +93,15 @@ class AftersalesWarrantyFeedback(models.Model):
         return super(AftersalesWarrantyFeedback, self).create(vals)
 
     @api.multi
+    def write(self, vals):
+        # What was sent to the manufacturer is a record: the batch no longer changes.
+        if not is_trusted(self.env) and self.filtered(lambda b: b.state != "draft") \
+                and set(vals) & set(SENT_FROZEN_FIELDS):
+            raise UserError(_("A feedback batch that was sent is a record of what the "
+                              "manufacturer received: it cannot change."))
+        return super(AftersalesWarrantyFeedback, self).write(vals)
+
+    @api.multi
     def unlink(self):
         if any(batch.state == "sent" for batch in self):
             raise UserError(_("A feedback batch that was sent is a record of what the "
@@ -106,9 +124,7 @@ class AftersalesWarrantyFeedback(models.Model):
                 ("feedback_id", "=", False),
                 ("date_decision", ">=", batch.date_from),
                 ("date_decision", "<=", batch.date_to),
-                "|", ("state", "in", ("approved", "compensated")),
-                "&", ("state", "=", "closed"), ("date_compensated", "!=", False),
-            ], order="name")
+            ] + claim_model._approved_domain(), order="name")
             batch.claim_ids = [(6, 0, claims.ids)]
         return True
 
@@ -131,10 +147,12 @@ class AftersalesWarrantyFeedback(models.Model):
                 "res_id": batch.id,
             })
             batch._mark_claims_reported()
-            batch.write({"state": "sent", "date_sent": fields.Datetime.now(),
-                         "attachment_id": attachment.id})
+            batch._aftersales_trusted().write({
+                "state": "sent", "date_sent": fields.Datetime.now(),
+                "attachment_id": attachment.id})
             # Not a letter to a customer: straight to the manufacturer's address.
-            template.send_mail(batch.id, email_values={"attachment_ids": [attachment.id]})
+            template.with_env(batch._aftersales_trusted().env).send_mail(
+                batch.id, email_values={"attachment_ids": [attachment.id]})
         return True
 
     # ------------------------------------------------------------------ helpers
@@ -200,8 +218,21 @@ class AftersalesWarrantyFeedback(models.Model):
         writer.writerow(FEEDBACK_CSV_HEADER)
         for claim in self.claim_ids.sorted("name"):
             for row in self._claim_rows(claim):
-                writer.writerow(row)
+                writer.writerow([self._csv_text(cell) for cell in row])
         return buffer.getvalue().encode("utf-8-sig")
+
+    @staticmethod
+    def _csv_text(value):
+        """A text cell as a spreadsheet shows it, never run: a symptom typed as
+        ``=HYPERLINK(...)`` would otherwise be a formula in the manufacturer's
+        spreadsheet. Numbers are written by the suite itself and stay as they are."""
+        text = value if isinstance(value, str) else str(value)
+        if text.startswith(FORMULA_START):
+            try:
+                float(text)
+            except ValueError:
+                return "'" + text
+        return text
 
     def _claim_rows(self, claim):
         digits = claim.currency_id.decimal_places

@@ -30,8 +30,11 @@ class WarrantyCommon(AftersalesTestCase):
         })
         cls.user = create_staff(cls.env, "h3_claim_user", "Hua Service Adviser",
                                 [user, salesman, contacts])
+        # The service manager sees every service visit (Sales / all documents): a repair
+        # under warranty goes on the adviser's visit.
         cls.manager = create_staff(cls.env, "h3_claim_manager", "Ma Service Manager",
-                                   [manager, salesman, contacts])
+                                   [manager, "sales_team.group_sale_salesman_all_leads",
+                                    contacts])
         cls.officer = create_staff(cls.env, "h3_claim_officer", "Fei Follow-up Officer",
                                    [user, contacts])
         cls.manufacturer = cls.env["res.partner"].create({
@@ -121,8 +124,10 @@ class WarrantyCommon(AftersalesTestCase):
         """Submitted and assessed by the adviser, ready for the manager's decision."""
         claim.action_submit()
         claim.action_assess()
-        claim.write({"cause": cause, "compensation_kind": kind,
+        claim.write({"cause": cause,
                      "assessment": "Seal of the water pump leaking: manufacturing defect."})
+        # the compensation is the manager's decision
+        self.as_manager(claim).write({"compensation_kind": kind})
         return claim
 
     def as_manager(self, claim):
@@ -137,21 +142,22 @@ class WarrantyCommon(AftersalesTestCase):
         if state == "submitted":
             return claim
         if state == "rejected":
-            claim.write({"rejection_reason": "Normal wear."})
+            self.as_manager(claim).write({"rejection_reason": "Normal wear."})
             self.as_manager(claim).action_reject()
             return claim
         claim.action_assess()
         if state == "assessment":
             return claim
-        claim.write({"cause": "manufacturing", "compensation_kind": "repair",
+        claim.write({"cause": "manufacturing",
                      "assessment": "Seal of the water pump leaking."})
+        self.as_manager(claim).write({"compensation_kind": "repair"})
         self.as_manager(claim).action_approve()
         if state == "approved":
             return claim
-        claim.action_compensate()
+        self.as_manager(claim).action_compensate()
         if state == "compensated":
             return claim
-        claim.action_close()
+        self.as_manager(claim).action_close()
         return claim
 
     # ------------------------------------------------------------------ look-ups

@@ -22,7 +22,7 @@ class TestClaimFollowupCall(WarrantyCommon):
         vehicle = self.create_vehicle(partner=partner) if partner else None
         claim = self.claim_in_state("closed", vehicle=vehicle)
         # As if closed ``days`` days ago.
-        claim.sudo().write({"date_closed": self.date(days=-days)})
+        claim.sudo()._aftersales_trusted().write({"date_closed": self.date(days=-days)})
         return claim
 
     def run_due_calls(self):
@@ -84,8 +84,8 @@ class TestClaimFollowupCall(WarrantyCommon):
 
     def test_rejected_claims_closed_are_followed_up_too(self):
         claim = self.claim_in_state("rejected")
-        claim.action_close()
-        claim.sudo().write({"date_closed": self.date(days=-3)})
+        self.as_manager(claim).action_close()
+        claim.sudo()._aftersales_trusted().write({"date_closed": self.date(days=-3)})
         self.run_due_calls()
         self.assertEqual(len(self.calls_of(claim)), 1)
 
@@ -106,7 +106,7 @@ class TestClaimFollowupCall(WarrantyCommon):
         self.run_due_calls()
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), \
                 self.env.cr.savepoint():
-            self.env["aftersales.call"].create({
+            self.env["aftersales.call"]._aftersales_trusted().create({
                 "partner_id": claim.partner_id.id,
                 "rule_id": self.rule.id,
                 "claim_id": claim.id,

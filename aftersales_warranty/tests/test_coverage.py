@@ -32,7 +32,7 @@ class TestCoverage(WarrantyCommon):
     def test_vehicle_warranty_recomputed_when_handover_or_model_change(self):
         vehicle = self.create_vehicle(months_ago=40)
         self.assertEqual(vehicle.warranty_state, "expired")
-        vehicle.handover_date = self.date(months=-2)
+        vehicle._aftersales_trusted().handover_date = self.date(months=-2)
         self.assertEqual(vehicle.warranty_state, "active")
         self.assertEqual(vehicle.warranty_end_date, self.date(months=34))
         self.vehicle_model.product_tmpl_id.write({"warranty_months": 1, "warranty_km": 0})
@@ -125,7 +125,7 @@ class TestCoverage(WarrantyCommon):
         vehicle = self.create_vehicle(months_ago=12)
         claim = self.create_claim(vehicle, date_failure=self.date(days=-1))
         self.assertEqual(claim.coverage, "covered")
-        vehicle.handover_date = self.date(months=-37)
+        vehicle._aftersales_trusted().handover_date = self.date(months=-37)
         self.assertEqual(claim.coverage, "not_covered")
         self.assertIn("Warranty expired on", claim.coverage_reason)
 

@@ -14,7 +14,7 @@ class TestFeedback(WarrantyCommon):
     def approved_claim(self, manufacturer=None, state="approved", **vals):
         claim = self.claim_in_state(state, **vals)
         if manufacturer:
-            claim.sudo().manufacturer_id = manufacturer
+            claim.sudo()._aftersales_trusted().manufacturer_id = manufacturer
         return claim
 
     def new_batch(self, **vals):
@@ -28,12 +28,12 @@ class TestFeedback(WarrantyCommon):
         compensated = self.approved_claim(state="compensated")
         closed = self.approved_claim(state="closed")
         rejected_closed = self.claim_in_state("rejected")
-        rejected_closed.action_close()
+        self.as_manager(rejected_closed).action_close()
         in_assessment = self.claim_in_state("assessment")
         other_maker = self.approved_claim(
             manufacturer=self.env["res.partner"].create({"name": "Other maker (h3)"}))
         last_year = self.approved_claim()
-        last_year.sudo().date_decision = self.date(months=-12)
+        last_year.sudo()._aftersales_trusted().date_decision = self.date(months=-12)
         batch = self.new_batch()
         batch.action_collect()
         self.assertEqual(batch.claim_ids, approved | compensated | closed)
