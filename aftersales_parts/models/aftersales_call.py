@@ -13,6 +13,15 @@ class AftersalesCall(models.Model):
         "aftersales.parts.request", string="Parts request", index=True, readonly=True,
         ondelete="restrict")
 
+    @api.model
+    def _aftersales_guarded_names(self):
+        # The parts request behind the call is set by the suite when it creates the call.
+        return super(AftersalesCall, self)._aftersales_guarded_names() | {"parts_request_id"}
+
+    @api.model
+    def _aftersales_company_link_names(self):
+        return super(AftersalesCall, self)._aftersales_company_link_names() + ("parts_request_id",)
+
     @api.model_cr
     def init(self):
         result = super(AftersalesCall, self).init()

@@ -7,7 +7,17 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_round
 
+from odoo.addons.aftersales_followup.models.aftersales_guarded_mixin import is_trusted
+
 _logger = logging.getLogger(__name__)
+
+# What the request asks for, for whom and from where: a draft's only.
+# The reservation made by confirming a request is not an arrival to announce: an
+# in-process marker (compared by identity, never a context string a client could send).
+CONFIRMING = object()
+CONFIRMING_KEY = "aftersales_parts_confirming"
+INTAKE_FIELDS = ("partner_id", "vehicle_id", "sale_order_id", "claim_id", "warehouse_id",
+                 "line_ids")
 
 REQUEST_STATES = [
     ("draft", "Draft"),
@@ -27,8 +37,11 @@ class AftersalesPartsRequest(models.Model):
     officer gets a call to arrange it."""
     _name = "aftersales.parts.request"
     _description = "Parts request"
-    _inherit = ["aftersales.activity.mixin"]
+    _inherit = ["aftersales.activity.mixin", "aftersales.guarded.mixin"]
     _order = "id desc"
+    _aftersales_guarded_fields = ("state", "date_requested", "date_done")
+    _aftersales_company_links = ("partner_id", "vehicle_id", "sale_order_id", "claim_id")
+    _aftersales_frozen_fields = ("company_id", "name")
 
     name = fields.Char(string="Request", required=True, readonly=True, copy=False,
                        default=lambda self: _("New"), index=True)
@@ -202,6 +215,19 @@ class AftersalesPartsRequest(models.Model):
         return super(AftersalesPartsRequest, self).create(vals)
 
     @api.multi
+    def write(self, vals):
+        if not is_trusted(self.env) and set(vals) & set(INTAKE_FIELDS):
+            for request in self.filtered(lambda r: r.state != "draft"):
+                changed = [name for name in INTAKE_FIELDS if name in vals
+                           and not request._aftersales_unchanged(name, vals[name])]
+                if changed:
+                    raise UserError(_(
+                        "%s is confirmed: what it requests, for whom and from where can no "
+                        "longer change. Cancel it and set it back to draft to change it.")
+                        % request.name)
+        return super(AftersalesPartsRequest, self).write(vals)
+
+    @api.multi
     def unlink(self):
         for request in self:
             if request.state not in ("draft", "cancelled"):
@@ -226,16 +252,16 @@ class AftersalesPartsRequest(models.Model):
                                   "confirming.") % request.name)
         now = fields.Datetime.now()
         self._record_availability_at_request()
-        self.write({"state": "confirmed", "date_requested": now})
+        self._aftersales_trusted().write({"state": "confirmed", "date_requested": now})
         pickings = self._create_pickings()
         # sudo: the transfers belong to these requests and hold exactly their lines;
         # like a confirmed sale order's delivery, they are prepared on the requester's
         # behalf, who needs no warehouse rights to ask for parts.
         pickings = pickings.sudo()
         pickings.action_confirm()
-        pickings.with_context(aftersales_parts_confirming=True).action_assign()
-        self.mapped("line_ids").filtered(lambda ln: ln.state == "available").write(
-            {"served_from_stock": True})
+        pickings.with_context(**{CONFIRMING_KEY: CONFIRMING}).action_assign()
+        self.mapped("line_ids").filtered(lambda ln: ln.state == "available") \
+            ._aftersales_trusted().write({"served_from_stock": True})
         self._procure_backorders()
         self._aftersales_sync_state()
         for request in self:
@@ -286,7 +312,7 @@ class AftersalesPartsRequest(models.Model):
                                   "request cannot be cancelled.") % request.name)
         # sudo: only the transfers of these requests are cancelled, see action_confirm.
         self.mapped("picking_ids").sudo().action_cancel()
-        self.write({"state": "cancelled"})
+        self._aftersales_trusted().write({"state": "cancelled"})
         for request in self.filtered(lambda r: any(r.line_ids.mapped("qty_procured"))):
             request.message_post(body=_(
                 "Parts already ordered for this request stay on their purchase orders: "
@@ -306,10 +332,13 @@ class AftersalesPartsRequest(models.Model):
         for request in self:
             if request.state != "cancelled":
                 raise UserError(_("Only a cancelled request can be set back to draft."))
-        self.mapped("line_ids").write({
+            if request.picking_ids.filtered(lambda p: p.state != "cancel"):
+                raise UserError(_("%s still has stock transfers in progress: it cannot be "
+                                  "set back to draft.") % request.name)
+        self.mapped("line_ids")._aftersales_trusted().write({
             "served_from_stock": False, "qty_available_at_request": 0.0,
             "qty_procured": 0.0, "date_available": False, "arrival_announced": False})
-        self.write({"state": "draft", "date_requested": False})
+        self._aftersales_trusted().write({"state": "draft", "date_requested": False})
         return True
 
     @api.multi
@@ -351,7 +380,7 @@ class AftersalesPartsRequest(models.Model):
                 by_quantity.setdefault(quantity, self.env["aftersales.parts.request.line"])
                 by_quantity[quantity] |= line
             for quantity, same in by_quantity.items():
-                same.write({"qty_available_at_request": quantity})
+                same._aftersales_trusted().write({"qty_available_at_request": quantity})
 
     def _create_pickings(self):
         pickings = self.env["stock.picking"]
@@ -420,7 +449,7 @@ class AftersalesPartsRequest(models.Model):
                 if group.mapped("request_id")._run_procurement(warehouse, product, to_order):
                     for line in group:
                         share = min(line.quantity - line.qty_reserved, to_order)
-                        line.qty_procured += share
+                        line._aftersales_trusted().qty_procured += share
                         to_order -= share
 
     def _run_procurement(self, warehouse, product, quantity):
@@ -499,12 +528,12 @@ class AftersalesPartsRequest(models.Model):
                 vals = {"state": state}
                 if state == "done":
                     vals["date_done"] = fields.Datetime.now()
-                request.write(vals)
+                request._aftersales_trusted().write(vals)
 
     def _aftersales_after_reservation(self):
         """Parts were reserved for these requests: bring them up to date, date the
         back-orders that are served, and announce complete arrivals."""
-        if self.env.context.get("aftersales_parts_confirming"):
+        if self.env.context.get(CONFIRMING_KEY) is CONFIRMING:
             return
         # sudo: this follows a stock event that a warehouse clerk or the scheduler
         # triggered; it only updates these requests and tells their customer and officer,
@@ -515,8 +544,11 @@ class AftersalesPartsRequest(models.Model):
             lambda ln: ln.state == "available" and not ln.served_from_stock
             and not ln.date_available)
         if arrived:
-            arrived.write({"date_available": fields.Datetime.now()})
-        requests.filtered(lambda r: r.state == "ready")._aftersales_announce_arrival()
+            arrived._aftersales_trusted().write({"date_available": fields.Datetime.now()})
+        # The notice is rendered as the person whose action brought the parts in (the
+        # suite's templates are edited by managers and administrators only).
+        self.browse(requests.filtered(lambda r: r.state == "ready").ids) \
+            ._aftersales_announce_arrival()
 
     def _aftersales_announce_arrival(self):
         """Tell the customer that the back-ordered parts are in (email from the template,
@@ -542,7 +574,7 @@ class AftersalesPartsRequest(models.Model):
         template = self.env.ref("aftersales_parts.mail_template_parts_arrived")
         for request in self.filtered(lambda r: r.id in request_ids):
             call = request._create_arrival_call()
-            self.env["aftersales.letter"].send_template(
+            self.env["aftersales.letter"]._send_template(
                 template, request, kind="notice", call_id=call.id or False)
             request.message_post(body=_(
                 "The back-ordered parts arrived: the customer was notified and the visit "
@@ -558,7 +590,9 @@ class AftersalesPartsRequest(models.Model):
             or self.company_id.aftersales_default_user_id or self.user_id
         do_not_call = partner.do_not_call or partner.commercial_partner_id.do_not_call
         today = fields.Date.context_today(self)
-        call = self.env["aftersales.call"].create({
+        # sudo: a warehouse clerk receiving the parts has no right on the phone register;
+        # the call is the suite's own, from this request's data.
+        call = self.env["aftersales.call"].sudo()._aftersales_trusted().create({
             "name": _("%(customer)s - parts arrived (%(request)s)") % {
                 "customer": partner.display_name, "request": self.name},
             "partner_id": partner.id,
@@ -571,12 +605,13 @@ class AftersalesPartsRequest(models.Model):
             "date_due": today,
             "user_id": officer.id,
             "company_id": self.company_id.id,
+            "cancel_reason": "do_not_call" if do_not_call else False,
             "notes": _("Not called: the customer asked not to be phoned (do-not-call).")
             if do_not_call else _("The parts of %s arrived: book the customer's visit.")
             % self.name,
-        })
+        }).with_env(self.env)
         if not do_not_call and officer:
-            call._aftersales_schedule_activity(
+            call.sudo()._aftersales_schedule_activity(
                 self.env.ref("mail.mail_activity_data_call"), officer, today,
                 _("Parts arrived: book the visit"),
                 ", ".join(self.line_ids.mapped("product_id.display_name")))

@@ -13,7 +13,14 @@ class AftersalesPartsRequestLine(models.Model):
     rate), and whether it waits on a back-order."""
     _name = "aftersales.parts.request.line"
     _description = "Parts request line"
+    _inherit = ["aftersales.guarded.mixin"]
     _order = "request_id, sequence, id"
+    # Measured and recorded by the request's own steps: what the stock held when it was
+    # requested (the fill rate), what was ordered, when the part arrived and whether the
+    # customer was told.
+    _aftersales_guarded_fields = ("qty_available_at_request", "served_from_stock",
+                                  "qty_procured", "date_available", "arrival_announced")
+    _aftersales_frozen_fields = ()
 
     request_id = fields.Many2one("aftersales.parts.request", string="Request",
                                  required=True, index=True, ondelete="cascade")

@@ -17,8 +17,11 @@ class AftersalesPartsReturn(models.Model):
     the manufacturer's location."""
     _name = "aftersales.parts.return"
     _description = "Defective parts return"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "aftersales.guarded.mixin"]
     _order = "id desc"
+    _aftersales_guarded_fields = ("state", "picking_id", "date_done")
+    _aftersales_company_links = ("claim_id",)
+    _aftersales_frozen_fields = ("company_id", "name")
 
     name = fields.Char(string="Return", required=True, readonly=True, copy=False,
                        default=lambda self: _("New"), index=True)
@@ -133,7 +136,8 @@ class AftersalesPartsReturn(models.Model):
             self._check_claim_value(parts_return.claim_id)
         for parts_return in self:
             picking = parts_return._create_picking()
-            parts_return.write({"state": "confirmed", "picking_id": picking.id})
+            parts_return._aftersales_trusted().write(
+                {"state": "confirmed", "picking_id": picking.id})
         return True
 
     @api.multi
@@ -160,14 +164,14 @@ class AftersalesPartsReturn(models.Model):
             raise UserError(_("The parts were already returned to the manufacturer."))
         # sudo: only these returns' own transfers are cancelled (see _create_picking).
         self.mapped("picking_id").sudo().action_cancel()
-        self.write({"state": "cancelled"})
+        self._aftersales_trusted().write({"state": "cancelled"})
         return True
 
     @api.multi
     def action_draft(self):
         if self.filtered(lambda r: r.state != "cancelled"):
             raise UserError(_("Only a cancelled return can be set back to draft."))
-        self.write({"state": "draft", "picking_id": False})
+        self._aftersales_trusted().write({"state": "draft", "picking_id": False})
         return True
 
     @api.multi
@@ -223,5 +227,5 @@ class AftersalesPartsReturn(models.Model):
         """The return is done once its transfer is."""
         for parts_return in self.filtered(lambda r: r.state == "confirmed"):
             if parts_return.picking_id.state == "done":
-                parts_return.write({"state": "done",
-                                    "date_done": parts_return.picking_id.date_done})
+                parts_return._aftersales_trusted().write({
+                    "state": "done", "date_done": parts_return.picking_id.date_done})

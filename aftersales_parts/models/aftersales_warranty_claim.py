@@ -35,11 +35,12 @@ class AftersalesWarrantyClaim(models.Model):
         requests = self.parts_request_ids.filtered(
             lambda r: r.state != "cancelled" and not r.sale_order_id)
         if self.sale_order_id:
-            requests.write({"sale_order_id": self.sale_order_id.id})
-        order = super(AftersalesWarrantyClaim, self)._add_compensation_order_lines()
-        requests.filtered(lambda r: not r.sale_order_id).write({"sale_order_id": order.id})
+            requests._aftersales_trusted().write({"sale_order_id": self.sale_order_id.id})
+        order, charged = super(AftersalesWarrantyClaim, self)._add_compensation_order_lines()
+        requests.filtered(lambda r: not r.sale_order_id)._aftersales_trusted().write(
+            {"sale_order_id": order.id})
         order._aftersales_chain_parts_to_delivery()
-        return order
+        return order, charged
 
     @api.multi
     def action_request_parts(self):

@@ -34,7 +34,8 @@ class PartsCommon(AftersalesTestCase):
         cls.adviser = create_staff(cls.env, "h5_adviser", "Hua Service Adviser (h5)",
                                    [user, salesman, contacts])
         cls.manager = create_staff(cls.env, "h5_manager", "Ma Service Manager (h5)",
-                                   [manager, salesman, contacts])
+                                   [manager, "sales_team.group_sale_salesman_all_leads",
+                                    contacts])
         cls.clerk = create_staff(cls.env, "h5_clerk", "Wang Warehouse Clerk (h5)",
                                  ["stock.group_stock_user", "purchase.group_purchase_user"])
         cls.maker = cls.env["res.partner"].create({
@@ -132,8 +133,9 @@ class PartsCommon(AftersalesTestCase):
         claim = self.env["aftersales.warranty.claim"].sudo(self.adviser).create(values)
         claim.action_submit()
         claim.action_assess()
-        claim.write({"cause": "manufacturing", "compensation_kind": kind,
+        claim.write({"cause": "manufacturing",
                      "assessment": "Pump seal leaking: manufacturing defect."})
+        claim.sudo(self.manager).write({"compensation_kind": kind})
         claim.sudo(self.manager).action_approve()
         return claim
 

@@ -174,8 +174,8 @@ class TestServiceVisitParts(PartsCommon):
         action = claim.sudo(self.adviser).action_request_parts()
         request = self.env["aftersales.parts.request"].browse(action["res_id"])
         request.action_confirm()
-        claim.sudo(self.adviser).action_compensate()
-        order = claim.sale_order_id
+        claim.sudo(self.manager).action_compensate()
+        order = claim.sudo().sale_order_id
         self.assertEqual(request.sale_order_id, order)
         order.action_confirm()
         self.assertEqual(order.aftersales_parts_request_ids, request)
@@ -191,7 +191,7 @@ class TestServiceVisitParts(PartsCommon):
         request = self.env["aftersales.parts.request"].browse(action["res_id"])
         request.action_confirm()
         request.sudo(self.clerk).action_done()
-        claim.sudo(self.adviser).action_compensate()
+        claim.sudo(self.manager).action_compensate()
         self.assertEqual(order.aftersales_parts_request_ids, request)
         delivery = self.parts_delivery(order)
         self.assertEqual(delivery.move_orig_ids, request.line_ids.move_ids)
