@@ -5,14 +5,15 @@
     "summary": "Customer files, follow-up calls within 3 days of handover, "
                "phone register, cases answered the same day, campaigns, letters, "
                "satisfaction surveys, inbound email, technical knowledge, training",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.0.1",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
     "author": "After-sales suite contributors",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "stock", "sale_stock", "mail", "survey"],
+    "depends": ["sale_stock", "survey"],
     "data": [
         "security/aftersales_security.xml",
         "security/ir.model.access.csv",
@@ -39,9 +40,10 @@
         "views/product_template_views.xml",
         "views/aftersales_class_snapshot_views.xml",
         "views/aftersales_campaign_views.xml",
-        "views/survey_views.xml",
-        "views/aftersales_knowledge_views.xml",
+        "views/survey_survey_views.xml",
         "views/aftersales_training_views.xml",
+        "views/aftersales_training_attendee_views.xml",
+        "views/res_users_views.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",

@@ -4,11 +4,12 @@
     "name": "After-Sales Warranty",
     "summary": "Warranty terms, vehicle coverage, claims from intake to compensation, "
                "feedback to the manufacturer",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.0.1",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
     "author": "After-sales suite contributors",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "installable": True,
     "depends": ["aftersales_followup"],
     "data": [
