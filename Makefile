@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. All logic lives in tools/aftersales.sh.
-.PHONY: run test lint bench venv
+.PHONY: run test lint bench venv test-odoo test-core test-wheels
 
 run:  ## Odoo 11 with the three addons and demo data at http://127.0.0.1:$AFTERSALES_PORT
 	@bash tools/aftersales.sh run
@@ -7,8 +7,17 @@ run:  ## Odoo 11 with the three addons and demo data at http://127.0.0.1:$AFTERS
 test:  ## fresh test database, the whole pytest-odoo suite, then the linters
 	@bash tools/aftersales.sh test $(ARGS)
 
-lint:
+lint:  ## flake8, pylint-odoo and OCA's module and translation checks
 	@bash tools/aftersales.sh lint
+
+test-odoo:  ## the addons' tests under Odoo's own runner (--test-enable), not part of make test
+	@bash tools/aftersales.sh test-odoo
+
+test-core:  ## Odoo's own tests of the modules the addons extend, without and with the addons
+	@bash tools/aftersales.sh test-core
+
+test-wheels:  ## the wheels installed into a clean Odoo 11 environment and a scratch database
+	@bash tools/aftersales.sh test-wheels $(ARGS)
 
 bench:  ## the performance benchmark (tests/bench), not part of make test
 	@bash tools/aftersales.sh bench $(ARGS)

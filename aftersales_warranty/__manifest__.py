@@ -9,6 +9,7 @@
     "website": "https://github.com/aftersales-suite/aftersales",
     "author": "After-sales suite contributors",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "installable": True,
     "depends": ["aftersales_followup"],
     "data": [

@@ -12,6 +12,13 @@ TEST_DB=${AFTERSALES_TEST_DB:-${DB}_test}
 PORT=${AFTERSALES_PORT:-8069}
 ADDONS=${AFTERSALES_ADDONS:-aftersales_followup,aftersales_warranty,aftersales_parts}
 APT_PACKAGES="chromium chromium-driver wkhtmltopdf fonts-noto-cjk"
+# The standard modules the addons depend on (sale_stock brings sale_management and stock),
+# installed with demo data into a template database for test-odoo and test-core.
+CORE_DEPS=sale_stock,survey,purchase
+CORE_DB=${DB}_core
+# The standard modules the addons extend, whose own test suites test-core runs.
+CORE_TESTED="sale sale_stock stock purchase mail survey sale_management"
+ARTIFACTS=$ROOT/artifacts
 
 die() { echo "error: $*" >&2; exit 1; }
 say() { echo "==> $*"; }
@@ -204,8 +211,86 @@ cmd_test() {
 
 cmd_lint() {
     venv
+    # OCA's module and translation checks read .oca_hooks.cfg (which checks are off, and why).
     (cd "$ROOT" && "$VENV/bin/flake8" aftersales_followup aftersales_warranty aftersales_parts tests tools \
-        && "$VENV/bin/pylint" --rcfile=setup.cfg aftersales_followup aftersales_warranty aftersales_parts)
+        && "$VENV/bin/pylint" --rcfile=setup.cfg aftersales_followup aftersales_warranty aftersales_parts \
+        && "$VENV/bin/oca-checks-odoo-module" --no-verbose aftersales_followup aftersales_warranty aftersales_parts \
+        && "$VENV/bin/oca-checks-po" --no-verbose aftersales_*/i18n/*.po aftersales_*/i18n/*.pot)
+}
+
+ensure_core_db() {  # the template: the addons' standard dependencies with demo data
+    local stamp
+    stamp=$(echo "$CORE_DEPS" | cat - "$ROOT/requirements/odoo.txt" | sha256sum | cut -c1-16)
+    if db_exists "$CORE_DB" && [ "$(db_stamp_get "$CORE_DB")" = "$stamp" ]; then
+        return 0
+    fi
+    dropdb --if-exists "$CORE_DB"
+    say "creating $CORE_DB with $CORE_DEPS and demo data (the template of test-odoo and test-core)"
+    odoo_install -d "$CORE_DB" -i "$CORE_DEPS" --stop-after-init --log-level=warn --max-cron-threads=0 \
+        || { dropdb --if-exists "$CORE_DB"; die "installing $CORE_DEPS into $CORE_DB failed (see above)."; }
+    db_stamp_set "$CORE_DB" "$stamp"
+}
+
+copy_db() {  # copy_db TEMPLATE NAME
+    dropdb --if-exists "$2"
+    createdb -T "$1" "$2"
+}
+
+# Odoo's own test runner, as OCA's CI runs it: the addons installed with --test-enable into
+# a fresh database holding their dependencies, so that each addon's at_install tests run
+# right after it installs (before the addons that depend on it) and the post_install ones
+# after the three.
+cmd_test_odoo() {
+    venv; pg
+    port_free "$PORT"
+    ensure_core_db
+    local db=${DB}_odoo log=$ARTIFACTS/test-odoo.log start=$SECONDS rc=0
+    mkdir -p "$ARTIFACTS"
+    copy_db "$CORE_DB" "$db"
+    say "installing $ADDONS into $db with --test-enable (log: ${log#"$ROOT"/})"
+    odoo -d "$db" -i "$ADDONS" --test-enable --stop-after-init --max-cron-threads=0 \
+        --http-interface=127.0.0.1 --http-port="$PORT" --log-level=info >"$log" 2>&1 || rc=$?
+    "$PY" "$ROOT/tools/odoo_test_log.py" "$log" ${ADDONS//,/ } || rc=$((rc ? rc : 1))
+    say "Odoo's test runner: $((SECONDS - start)) s"
+    return $rc
+}
+
+# Odoo's own test suites of the modules the addons extend, without the addons and with
+# them, on two copies of the same template; a core test that passes without the addons
+# must pass with them.
+cmd_test_core() {
+    venv; pg
+    port_free "$PORT"
+    ensure_core_db
+    local plain=${DB}_core_plain addons=${DB}_core_addons start=$SECONDS rc=0
+    mkdir -p "$ARTIFACTS"
+    copy_db "$CORE_DB" "$plain"
+    copy_db "$CORE_DB" "$addons"
+    say "installing $ADDONS into $addons"
+    odoo_install -d "$addons" -i "$ADDONS" --stop-after-init --log-level=warn --max-cron-threads=0 \
+        || die "installing the addons into $addons failed (see above)."
+    for db in "$plain" "$addons"; do
+        say "running the tests of $CORE_TESTED in $db (log: artifacts/test-core-$db.log)"
+        # shellcheck disable=SC2086
+        PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" "$ROOT/tools/run_odoo_tests.py" run \
+            -d "$db" --addons-path="$(addons_path)" --http-port="$PORT" \
+            --json="$ARTIFACTS/test-core-$db.json" $CORE_TESTED \
+            2>"$ARTIFACTS/test-core-$db.log" || rc=1
+    done
+    "$PY" "$ROOT/tools/run_odoo_tests.py" compare "$ARTIFACTS/test-core-$plain.json" \
+        "$ARTIFACTS/test-core-$addons.json" || rc=1
+    say "core tests both ways: $((SECONDS - start)) s"
+    return $rc
+}
+
+# The long version of tests/test_packaging.py: the wheels installed into a clean Odoo 11
+# environment and from there into a scratch database.
+cmd_test_wheels() {
+    venv; pg
+    # pytest-odoo opens a registry on some database: the template serves (read only).
+    ensure_core_db
+    (cd "$ROOT" && AFTERSALES_WHEELS_DB="${DB}_wheels" "$VENV/bin/pytest" \
+        --odoo-database="$CORE_DB" --odoo-addons-path="$(addons_path)" tests/test_packaging.py "$@")
 }
 
 cmd_bench() {
@@ -223,5 +308,8 @@ case "${1:-}" in
     lint) cmd_lint ;;
     bench) shift; cmd_bench "$@" ;;
     odoo) shift; cmd_odoo "$@" ;;
-    *) echo "usage: $0 {run|test|lint|bench|venv|pg|odoo ARGS}" >&2; exit 2 ;;
+    test-odoo) cmd_test_odoo ;;
+    test-core) cmd_test_core ;;
+    test-wheels) shift; cmd_test_wheels "$@" ;;
+    *) echo "usage: $0 {run|test|lint|bench|venv|pg|odoo ARGS|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
 esac

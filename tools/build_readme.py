@@ -9,9 +9,11 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECTIONS = [
     ("DESCRIPTION.rst", None),
+    ("INSTALL.rst", "Installation"),
     ("CONFIGURE.rst", "Configuration"),
     ("USAGE.rst", "Usage"),
     ("ROADMAP.rst", "Known issues / Roadmap"),
+    ("HISTORY.rst", "Changelog"),
     ("CONTRIBUTORS.rst", "Contributors"),
 ]
 BADGE = """.. |badge1| image:: https://img.shields.io/badge/licence-LGPL--3-blue.png

@@ -666,7 +666,6 @@ class AftersalesCall(models.Model):
         # EXISTS ... sale_order_id = so.id AND rule_id = r.id). With (rule_id, order) a
         # planner whose statistics predate the run's own inserts scanned the whole index
         # per probe: 20 s for one batch at 80,000 calls (tests/bench, issue 9).
-        cr.execute("DROP INDEX IF EXISTS aftersales_call_rule_order_uniq")
         cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_order_rule_uniq
                 ON aftersales_call (sale_order_id, rule_id)
@@ -677,13 +676,11 @@ class AftersalesCall(models.Model):
         # index whatever the history. With (user_id, state, date_due), at 1,000,000 calls
         # the planner walked date_due backwards instead, filtering 22,000 rows (9-120 ms;
         # tests/bench, issue 9); this one reads the 80 rows of the page (under 1 ms).
-        cr.execute("DROP INDEX IF EXISTS aftersales_call_queue_idx")
         cr.execute("""
             CREATE INDEX IF NOT EXISTS aftersales_call_open_queue_idx
                 ON aftersales_call (user_id, date_due DESC, id DESC)
              WHERE state IN ('todo', 'no_answer')
         """)
-        cr.execute("DROP INDEX IF EXISTS aftersales_call_rule_need_uniq")
         cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_need_rule_uniq
                 ON aftersales_call (need_id, rule_id)

@@ -42,7 +42,7 @@ class AftersalesCampaign(models.Model):
     letter_days = fields.Integer(string="Letter within (days)", default=2, required=True)
     date_notice = fields.Date(
         string="Phone notice on", compute="_compute_dates", store=True, index=True,
-        help="Two weeks before the event (S8): the notice calls are due this day.")
+        help="Two weeks before the event: the notice calls are due this day.")
     date_letter_deadline = fields.Date(
         string="Letters by", compute="_compute_dates", store=True,
         help="Every targeted customer has their notice letter by this day.")

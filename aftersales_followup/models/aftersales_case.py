@@ -74,7 +74,7 @@ class AftersalesCase(models.Model):
     informed_same_day = fields.Boolean(
         string="Informed the same day",
         compute="_compute_informed_same_day", store=True,
-        help="S7: the customer was told the solution on the day it was known.")
+        help="The customer was told the solution on the day it was known.")
     informed_same_day_rate = fields.Float(
         string="Informed the same day", compute="_compute_informed_same_day", store=True,
         group_operator="avg", digits=(3, 2))
@@ -87,7 +87,7 @@ class AftersalesCase(models.Model):
         ("phone", "Phone"),
         ("email", "Email"),
     ], required=True, default="phone", index=True,
-        help="How the customer reached us (S16): on a call, or by email to the after-sales "
+        help="How the customer reached us: on a call, or by email to the after-sales "
              "address.")
     answered_on_call = fields.Float(
         string="Answered on the call", compute="_compute_answered_on_call", store=True,

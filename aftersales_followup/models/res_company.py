@@ -13,7 +13,7 @@ class ResCompany(models.Model):
 
     aftersales_default_user_id = fields.Many2one(
         "res.users", string="Default follow-up officer",
-        help="Officer given to a new after-sales customer who has none yet (S4).")
+        help="Officer given to a new after-sales customer who has none yet.")
     aftersales_supervisor_id = fields.Many2one(
         "res.users", string="After-sales supervisor",
         help="Business supervisor who receives escalated cases and unhappy-customer alerts.")

@@ -76,7 +76,7 @@ class ResPartner(models.Model):
     aftersales_last_feedback = fields.Selection(
         SATISFACTION, string="Last feedback", readonly=True,
         help="Overall satisfaction given in the customer's last answer to the satisfaction "
-             "survey (S15).")
+             "survey.")
     aftersales_last_feedback_date = fields.Datetime(string="Last feedback on", readonly=True)
     aftersales_last_visit_date = fields.Datetime(
         string="Last visit", compute="_compute_aftersales_last_visit", store=True,

@@ -16,6 +16,11 @@ class TestLetterReport(TransactionCase):
             "name": "Reply", "partner_id": partner.id, "kind": "reply", "channel": "post",
             "body_html": "<p>您好, your brakes were replaced free of charge.</p>"})
         report = self.env.ref("aftersales_followup.report_aftersales_letter")
+        # wkhtmltopdf fetches the report's styles from this URL. Under Odoo's own runner
+        # the server listens on web.base.url but cannot answer while the addons install
+        # (the registry is locked): the PDF would wait forever. A closed port answers at
+        # once, and the letter renders without the web styles under every runner.
+        self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:1")
         # Odoo renders real PDFs in tests only with test_enable and a report directory
         # (otherwise it may commit the asset bundles mid-test).
         saved = config["test_enable"], config["test_report_directory"]

@@ -4,3 +4,5 @@ from . import test_fill_rate
 from . import test_compatibility
 from . import test_parts_return
 from . import test_bad_input
+from . import test_service_visit_parts
+from . import test_request_integrity

@@ -75,7 +75,6 @@ class AftersalesCall(models.Model):
         # The arbiter of idempotency: one call per rule and claim, whatever runs at once.
         # The claim comes first: the duplicate check probes by claim (see the order index
         # of aftersales_followup's aftersales.call for why the column order matters).
-        self.env.cr.execute("DROP INDEX IF EXISTS aftersales_call_rule_claim_uniq")
         self.env.cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_claim_rule_uniq
                 ON aftersales_call (claim_id, rule_id)

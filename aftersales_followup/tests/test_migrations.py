@@ -1,0 +1,81 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Schema history lives in migrations/, not in init(): upgrading a database installed
+before the indexes of the phone register were renamed drops the old ones, and init()
+keeps the new ones."""
+import importlib.util
+import os
+
+from odoo.tests.common import TransactionCase
+
+import odoo.addons.aftersales_followup as addon
+
+# The old definitions, as init() created them before the rename.
+OLD_INDEXES = {
+    "aftersales_call_rule_order_uniq": "CREATE UNIQUE INDEX aftersales_call_rule_order_uniq"
+    " ON aftersales_call (rule_id, sale_order_id)"
+    " WHERE rule_id IS NOT NULL AND sale_order_id IS NOT NULL",
+    "aftersales_call_queue_idx": "CREATE INDEX aftersales_call_queue_idx"
+    " ON aftersales_call (user_id, state, date_due)",
+    "aftersales_call_rule_need_uniq": "CREATE UNIQUE INDEX aftersales_call_rule_need_uniq"
+    " ON aftersales_call (rule_id, need_id) WHERE rule_id IS NOT NULL AND need_id IS NOT NULL",
+}
+NEW_INDEXES = ["aftersales_call_need_rule_uniq", "aftersales_call_open_queue_idx",
+               "aftersales_call_order_rule_uniq"]
+
+
+def load_migration(module, version, name):
+    path = os.path.join(os.path.dirname(module.__file__), "migrations", version, name)
+    spec = importlib.util.spec_from_file_location("migration_%s" % version.replace(".", "_"),
+                                                  path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+def indexes_of(cr, table):
+    cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", (table,))
+    return {row[0] for row in cr.fetchall()}
+
+
+class TestMigrations(TransactionCase):
+
+    def test_upgrade_to_11_0_1_0_1_drops_the_renamed_indexes(self):
+        cr = self.env.cr
+        for statement in OLD_INDEXES.values():
+            cr.execute(statement)
+        self.assertLessEqual(set(OLD_INDEXES), indexes_of(cr, "aftersales_call"))
+        script = load_migration(addon, "11.0.1.0.1", "pre-migrate.py")
+        self.assertEqual(set(script.OLD_INDEXES), set(OLD_INDEXES))
+        script.migrate(cr, "11.0.1.0.0")
+        self.assertFalse(set(OLD_INDEXES) & indexes_of(cr, "aftersales_call"))
+        self.env["aftersales.call"].init()
+        self.assertLessEqual(set(NEW_INDEXES), indexes_of(cr, "aftersales_call"))
+
+    def test_fresh_install_runs_no_migration(self):
+        cr = self.env.cr
+        cr.execute(OLD_INDEXES["aftersales_call_queue_idx"])
+        load_migration(addon, "11.0.1.0.1", "pre-migrate.py").migrate(cr, None)
+        self.assertIn("aftersales_call_queue_idx", indexes_of(cr, "aftersales_call"))
+
+    def test_upgrade_to_11_0_1_1_0_removes_the_staff_wide_email_and_survey_rules(self):
+        """The rules that let every after-sales user read the whole mail queue and the
+        survey answers (personal links included) are in a noupdate file: an upgrade
+        would keep them, the migration removes them."""
+        rules = self.env["ir.rule"]
+        for name, model in (("rule_mail_mail_aftersales_staff", "mail.model_mail_mail"),
+                            ("rule_survey_user_input_aftersales",
+                             "survey.model_survey_user_input")):
+            rule = rules.create({"name": name, "model_id": self.env.ref(model).id,
+                                 "domain_force": "[(1, '=', 1)]"})
+            self.env["ir.model.data"].create({
+                "module": "aftersales_followup", "name": name, "model": "ir.rule",
+                "res_id": rule.id, "noupdate": True})
+            rules |= rule
+        load_migration(addon, "11.0.1.1.0", "post-migrate.py").migrate(
+            self.env.cr, "11.0.1.0.1")
+        self.assertFalse(rules.exists())
+        self.assertFalse(self.env["ir.model.data"].search([
+            ("module", "=", "aftersales_followup"),
+            ("name", "in", ["rule_mail_mail_aftersales_staff",
+                            "rule_survey_user_input_aftersales"])]))
