@@ -50,12 +50,26 @@ class OdooStaff(HttpUser):
     wait_time = between(0.5, 2.0)
     host = "http://127.0.0.1"
 
+    # (method name, weight): each user first does every flow once, in this order, then
+    # picks them at random by weight.
+    flows = ()
+
+    @task
+    def work(self):
+        if self.tour:
+            name = self.tour.pop(0)
+        else:
+            names, weights = zip(*self.flows)
+            name = random.choices(names, weights)[0]
+        getattr(self, name)()
+
     def on_start(self):
+        self.tour = [name for name, _weight in self.flows]
         self.client.base_url = SETTINGS["hosts"][next(_host_turn) % len(SETTINGS["hosts"])]
         account = SETTINGS["accounts"][self.role].pop(0)
         self.login = account["login"]
         self.rank = account["rank"]
-        self.context = {}
+        self.user_context = {}
         self.uid = None
         self.flow = None
         self.views_loaded = set()
@@ -66,7 +80,7 @@ class OdooStaff(HttpUser):
             "db": SETTINGS["db"], "login": self.login, "password": password,
             "context": {}}, "session/authenticate")
         self.uid = result["uid"]
-        self.context = dict(result["user_context"])
+        self.user_context = dict(result["user_context"])
         self.password = password
 
     # -- the web client's requests
@@ -103,7 +117,7 @@ class OdooStaff(HttpUser):
 
     def call_kw(self, model, method, args, kwargs=None, kind=None):
         kwargs = dict(kwargs or {})
-        kwargs.setdefault("context", self.context)
+        kwargs.setdefault("context", self.user_context)
         return self.rpc("/web/dataset/call_kw/%s/%s" % (model, method), {
             "model": model, "method": method, "args": args, "kwargs": kwargs},
             kind or "call_kw %s.%s" % (model, method))
@@ -111,7 +125,7 @@ class OdooStaff(HttpUser):
     def search_read(self, model, domain, fields, limit=80, sort="", kind=None):
         return self.rpc("/web/dataset/search_read", {
             "model": model, "domain": domain, "fields": fields, "limit": limit,
-            "offset": 0, "sort": sort, "context": self.context},
+            "offset": 0, "sort": sort, "context": self.user_context},
             kind or "search_read %s" % model)["records"]
 
     def read(self, model, ids, fields):
@@ -119,7 +133,7 @@ class OdooStaff(HttpUser):
 
     def button(self, model, record_id, method, context=None):
         """A button of type object, as view_manager.js sends it."""
-        ctx = dict(self.context, **(context or {}))
+        ctx = dict(self.user_context, **(context or {}))
         return self.rpc("/web/dataset/call_button", {
             "model": model, "method": method, "args": [[record_id], ctx]},
             "button %s.%s" % (model, method))
@@ -176,9 +190,9 @@ class OdooStaff(HttpUser):
 class Officer(OdooStaff):
     """The after-sales officer: the call queue, cases, inbound calls, warranty claims."""
     role = "officer"
-    weight = 6
+    flows = (("follow_up_call", 6), ("inbound_call", 2), ("warranty_claim", 1),
+             ("inform_customer", 2))
 
-    @task(6)
     def follow_up_call(self):
         """Open the queue, open a call, record it done with a satisfaction score; one
         call in three raises a case that is escalated to the supervisor."""
@@ -214,7 +228,7 @@ class Officer(OdooStaff):
 
     def _add_and_escalate_case(self, record, call):
         action = self.button("aftersales.call", call["id"], "action_add_case")
-        context = dict(self.context, **(action.get("context") or {}))
+        context = dict(self.user_context, **(action.get("context") or {}))
         self.form_views("aftersales.case")
         defaults = self.call_kw("aftersales.case", "default_get", [[
             "call_id", "partner_id", "kind", "name", "description", "state", "user_id"]],
@@ -229,7 +243,6 @@ class Officer(OdooStaff):
         record["done"][-1][2] = "escalated"
         self.read("aftersales.case", [case_id], ["state", "supervisor_id"])
 
-    @task(2)
     def inform_customer(self):
         """A solved case of mine: I phone the customer and mark them informed."""
         def steps(record):
@@ -249,7 +262,6 @@ class Officer(OdooStaff):
             self.read("aftersales.case", [case["id"]], ["state", "date_informed"])
         self.run_flow("inform customer", steps)
 
-    @task(2)
     def inbound_call(self):
         """A customer phones in: look the caller up by number, log the consultation."""
         def steps(record):
@@ -265,7 +277,7 @@ class Officer(OdooStaff):
                 raise FlowError("caller lookup: nobody has the number %s" % number)
             partner = found[0]
             action = self.button("res.partner", partner["id"], "action_log_inbound_call")
-            context = dict(self.context, **(action.get("context") or {}))
+            context = dict(self.user_context, **(action.get("context") or {}))
             self.form_views("aftersales.call")
             defaults = self.call_kw("aftersales.call", "default_get", [[
                 "partner_id", "direction", "purpose", "user_id", "date_due", "state",
@@ -280,7 +292,6 @@ class Officer(OdooStaff):
             record["done"][-1][2] = "done"
         self.run_flow("inbound call", steps)
 
-    @task(1)
     def warranty_claim(self):
         """Take in a warranty claim on a customer's vehicle and submit it."""
         def steps(record):
@@ -316,13 +327,12 @@ class Officer(OdooStaff):
 class Supervisor(OdooStaff):
     """The business supervisor: escalated cases and the letter register."""
     role = "supervisor"
-    weight = 2
+    flows = (("solve_case", 4), ("retry_failed_letters", 1), ("call_kpis", 1))
 
     def mine(self, rows):
         share = len(SETTINGS["rank_of_role"]["supervisor"])
         return [row for row in rows if row["id"] % share == self.rank]
 
-    @task(4)
     def solve_case(self):
         """An escalated case: write the solution, mark it solved (the officer is asked
         to tell the customer today)."""
@@ -346,7 +356,6 @@ class Supervisor(OdooStaff):
             self.read("aftersales.case", [case["id"]], ["state", "date_solved"])
         self.run_flow("solve case", steps)
 
-    @task(1)
     def retry_failed_letters(self):
         """The letter register's failed emails (the mail server refused them): send
         them again once the cause is fixed."""
@@ -362,13 +371,12 @@ class Supervisor(OdooStaff):
                 record["done"].append(["aftersales.letter", letter["id"], "retried"])
         self.run_flow("retry failed letters", steps)
 
-    @task(1)
     def call_kpis(self):
         """The phone register's KPIs by officer (the pivot view)."""
         def steps(record):
             self.call_kw("aftersales.call", "read_group", [], {
                 "domain": [["direction", "=", "out"]],
-                "fields": ["on_time", "reached", "satisfaction_value"],
+                "fields": ["user_id", "on_time", "reached", "satisfaction_value"],
                 "groupby": ["user_id"], "lazy": False},
                 kind="read_group aftersales.call")
         self.run_flow("call KPIs", steps)
@@ -377,9 +385,8 @@ class Supervisor(OdooStaff):
 class PartsClerk(OdooStaff):
     """The parts counter: orders a part from the maker and receives it."""
     role = "parts"
-    weight = 2
+    flows = (("receive_part", 1),)
 
-    @task
     def receive_part(self):
         def steps(record):
             self.open_action("purchase.purchase_rfq", "purchase.order",

@@ -15,6 +15,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+# lessc compiles the back office's styles (as tools/odoo-bin does).
+LESSC_BIN = os.path.join(ROOT, ".venv", "node", "node_modules", ".bin")
+if os.path.isdir(LESSC_BIN):
+    os.environ["PATH"] = LESSC_BIN + os.pathsep + os.environ.get("PATH", "")
 import odoo_py311  # noqa: E402,F401  (the venv's .pth loads it too)
 import odoo  # noqa: E402
 import odoo.service.server  # noqa: E402
