@@ -179,6 +179,12 @@ class OdooStaff(HttpUser):
             record["end"] = time.time()
             self.flow = None
             self._log(record)
+        if record["error"] and "SessionExpired" in record["error"]:
+            # The web client shows "session expired" and the person logs in again.
+            try:
+                self._authenticate(self.password)
+            except FlowError:
+                pass
 
     def _log(self, record):
         SETTINGS["log"](record)

@@ -654,8 +654,12 @@ def check_invariants(db, setup, smtp, records, fault):
         "%d messages received by the SMTP sink, %d Message-Ids more than once" % (
             len(smtp.messages), len(twice)))
     add("every queued email sent once", not unsent and not not_once and not left,
-        "%d email letters: %d not sent, %d not received exactly once; mail queue left: %s"
-        % (len(letters), len(unsent), len(not_once), left or "empty"))
+        "%d email letters: %d not sent, %d not received exactly once%s; mail queue left: %s"
+        % (len(letters), len(unsent), len(not_once), (" (%s)" % ", ".join(
+            "letter %s %r to %s: %d" % (row[0], row[3], row[2],
+                                        by_key.get(((row[2],), row[3]), 0))
+            for row in letters if row[0] in not_once[:5])) if not_once else "",
+           left or "empty"))
     if fault.kind == "smtp-refuse":
         seen = sorted(fault.failed_letters_seen)
         sent_after = db.value("""SELECT count(*) FROM aftersales_letter
@@ -670,25 +674,38 @@ def check_invariants(db, setup, smtp, records, fault):
     # notice); in the window, the failures are listed.
     margin = 10.0
     requests = [r for r in records if r["type"] == "request"]
-    outside, inside = [], []
-    for request in requests:
+    outside, inside, logged_out = [], [], []
+    hit = set()
+    for request in sorted(requests, key=lambda r: r["start"]):
         if request["ok"]:
             continue
         in_window = fault.start is not None and \
             request["end"] >= fault.start - 1.0 and request["start"] <= fault.end + margin
-        (inside if in_window else outside).append(request)
+        if in_window:
+            inside.append(request)
+            hit.add(request["user"])
+        elif request["user"] in hit and "SessionExpired" in (request["error"] or ""):
+            # Odoo 11 logs out a session whose request met the database down
+            # (odoo/http.py, Root.dispatch); its next request says so, once, and the
+            # person logs in again.
+            logged_out.append(request)
+            hit.discard(request["user"])
+        else:
+            outside.append(request)
     add("no request failed outside the fault window", not outside,
-        "%d requests, %d failed outside the fault window%s, %d inside" % (
+        "%d requests, %d failed outside the fault window%s, %d inside; %d users logged "
+        "out by the fault logged in again" % (
             len(requests), len(outside),
             (" (%s)" % "; ".join(sorted({"%s: %s" % (r["kind"], (r["error"] or "")[:120])
                                          for r in outside})[:5])) if outside else "",
-            len(inside)))
+            len(inside), len(logged_out)))
     if fault.start is not None:
         after = [r for r in requests if r["start"] > fault.end + margin]
-        add("the servers recovered without a restart", all(r["ok"] for r in after) and (
-            after or fault.kind != "pg-restart"),
-            "%d requests after the window, %d failed" % (
-                len(after), sum(1 for r in after if not r["ok"])))
+        bad = [r for r in after if not r["ok"] and r not in logged_out]
+        add("the servers recovered without a restart",
+            not bad and (after or fault.kind != "pg-restart"),
+            "%d requests after the window, %d failed (besides the logged-out sessions)" % (
+                len(after), len(bad)))
 
     # Nothing half-written: the records each flow reached are in that state or later,
     # and no record is in a state whose companion fields are missing.
@@ -870,6 +887,11 @@ def main(argv=None):
             stats = json.load(stats_file)
         with open(records_path) as records_file:
             records = [json.loads(line) for line in records_file if line.strip()]
+        with open(os.path.join(workdir, "smtp.jsonl"), "w") as sink_log:
+            for message in smtp.messages:
+                sink_log.write(json.dumps({"message_id": message.message_id,
+                                           "to": message.rcpt_to,
+                                           "subject": message.subject}) + "\n")
         invariants = check_invariants(db, setup, smtp, records, fault)
         for server in servers:
             server.stop()
