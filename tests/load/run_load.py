@@ -51,6 +51,7 @@ CRONS = ("aftersales_followup.ir_cron_generate_due_calls",
          "aftersales_followup.ir_cron_retention",
          "mail.ir_cron_mail_scheduler_action")
 CAMPAIGN_CRON = "aftersales_followup.ir_cron_campaigns"
+CAMPAIGN_JOB = "Starting job `After-sales: campaign notices and letters`"
 # An email the queue must have sent by now (not one scheduled for later).
 DUE = ("COALESCE(NULLIF(scheduled_date, ''), '1970-01-01')::timestamp"
        " <= now() AT TIME ZONE 'UTC'")
@@ -490,7 +491,7 @@ def inject(args, fault, servers, db, smtp, load_started, load_process):
                 return
             for line in server.log_lines():
                 match = LOG_LINE.match(line)
-                if match and "Starting job `After-sales: run campaigns" in match.group("message"):
+                if match and CAMPAIGN_JOB in match.group("message"):
                     pid = int(match.group("pid"))
             time.sleep(0.1)
         while True:
