@@ -22,6 +22,9 @@ LIMIT_MEMORY_SOFT=${AFTERSALES_LIMIT_MEMORY_SOFT:-2147483648}
 LIMIT_MEMORY_HARD=${AFTERSALES_LIMIT_MEMORY_HARD:-2684354560}
 LIMIT_TIME_CPU=${AFTERSALES_LIMIT_TIME_CPU:-60}
 LIMIT_TIME_REAL=${AFTERSALES_LIMIT_TIME_REAL:-120}
+# A cron worker's run (a campaign's letters, a mail queue of thousands of emails) may take
+# longer than a request: past this limit Odoo kills the worker mid-run (see tests/load).
+LIMIT_TIME_REAL_CRON=${AFTERSALES_LIMIT_TIME_REAL_CRON:-900}
 PROXY_MODE=${AFTERSALES_PROXY_MODE:-0}
 DB_MAXCONN=${AFTERSALES_DB_MAXCONN:-64}
 # The load test's own environment: locust needs Werkzeug >= 2, Odoo 11 needs 0.16.
@@ -216,7 +219,8 @@ server_args() {  # the production shape's options, from the AFTERSALES_* variabl
     if [ "$WORKERS" -gt 0 ]; then
         args+=(--longpolling-port="$LONGPOLLING_PORT"
                --limit-memory-soft="$LIMIT_MEMORY_SOFT" --limit-memory-hard="$LIMIT_MEMORY_HARD"
-               --limit-time-cpu="$LIMIT_TIME_CPU" --limit-time-real="$LIMIT_TIME_REAL")
+               --limit-time-cpu="$LIMIT_TIME_CPU" --limit-time-real="$LIMIT_TIME_REAL"
+               --limit-time-real-cron="$LIMIT_TIME_REAL_CRON")
     fi
     case "$PROXY_MODE" in
         1|true|yes) args+=(--proxy-mode) ;;

@@ -101,6 +101,9 @@ def parse_args(argv=None):
                         default=env_int("AFTERSALES_LIMIT_TIME_CPU", 60))
     parser.add_argument("--limit-time-real", type=int,
                         default=env_int("AFTERSALES_LIMIT_TIME_REAL", 120))
+    parser.add_argument("--limit-time-real-cron", type=int,
+                        default=env_int("AFTERSALES_LIMIT_TIME_REAL_CRON", 900),
+                        help="wall-time limit of a cron worker's run, seconds (0: none)")
     parser.add_argument("--customers-per-officer", type=int, default=0,
                         help="default: enough calls for the duration")
     parser.add_argument("--campaign-size", type=int, default=1500,
@@ -112,7 +115,7 @@ def parse_args(argv=None):
                         help="seconds into the load when the fault starts (default: 0.3 "
                              "of the duration)")
     parser.add_argument("--smtp-refuse-seconds", type=float, default=120.0)
-    parser.add_argument("--drain-timeout", type=float, default=240.0)
+    parser.add_argument("--drain-timeout", type=float, default=600.0)
     parser.add_argument("--json", help="write the summary as JSON to this file too")
     parser.add_argument("--workdir", help="keep the logs here (default: a temporary folder, "
                                           "removed when the run passes)")
@@ -370,6 +373,7 @@ class Server(object):
             "--limit-memory-hard=%d" % args.limit_memory_hard,
             "--limit-time-cpu=%d" % args.limit_time_cpu,
             "--limit-time-real=%d" % args.limit_time_real,
+            "--limit-time-real-cron=%d" % args.limit_time_real_cron,
             "--log-level=info", "--logfile=%s" % self.log_path]
         env = dict(os.environ, AFTERSALES_LOAD_CRON_POLL=str(args.cron_poll),
                    AFTERSALES_LOAD_TIMINGS=os.path.join(workdir, "timings"))
@@ -466,11 +470,11 @@ def inject(args, fault, servers, db, smtp, load_started, load_process):
         smtp.refuse_at = "MAIL"
         smtp.mode = "refuse"
         fault.start = time.time()
-        # Refusing for the given time, and until the mail queue has met the refusal at
-        # least once (at most three times as long): a run where the queue did not run in
-        # the window would prove nothing.
+        # Refusing for the given time, and until a letter's email has met the refusal
+        # (at most three times as long): a run where the queue did not run in the window
+        # would prove nothing.
         while time.time() < fault.start + args.smtp_refuse_seconds or (
-                not smtp.counts["refused"]
+                not fault.failed_letters_seen
                 and time.time() < fault.start + 3 * args.smtp_refuse_seconds):
             rows = db.query("""SELECT id FROM aftersales_letter
                                 WHERE state = 'failed' AND failure_reason LIKE '%550%'""")
