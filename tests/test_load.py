@@ -60,3 +60,44 @@ def test_load_30_seconds_nothing_lost(tmp_path):
     for flow in ("follow-up call", "inbound call", "warranty claim", "solve case",
                  "receive part"):
         assert "%s " % flow in report, report
+
+
+def server_args(**variables):
+    """The options `make run` gives Odoo for these AFTERSALES_* variables."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("AFTERSALES_")}
+    env.update({"AFTERSALES_%s" % key: str(value) for key, value in variables.items()})
+    return subprocess.run(["bash", os.path.join(ROOT, "tools", "aftersales.sh"),
+                           "server_args"], capture_output=True, text=True, env=env)
+
+
+def test_make_run_default_is_threaded_on_loopback():
+    done = server_args()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [
+        "--http-interface=127.0.0.1", "--http-port=8069", "--workers=0",
+        "--max-cron-threads=2", "--db_maxconn=64"]
+
+
+def test_make_run_production_shape():
+    done = server_args(PORT=8300, WORKERS=4, CRON_THREADS=2, PROXY_MODE=1,
+                       LIMIT_MEMORY_SOFT=1 << 30, LIMIT_TIME_REAL_CRON=0)
+    assert done.returncode == 0, done.stderr
+    args = done.stdout.split()
+    for expected in ("--http-interface=127.0.0.1", "--http-port=8300", "--workers=4",
+                     "--max-cron-threads=2", "--longpolling-port=8303",
+                     "--limit-memory-soft=1073741824", "--limit-memory-hard=2684354560",
+                     "--limit-time-cpu=60", "--limit-time-real=120",
+                     "--limit-time-real-cron=0", "--proxy-mode"):
+        assert expected in args, args
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("WORKERS", "two", "AFTERSALES_WORKERS must be a whole number"),
+    ("LIMIT_TIME_REAL_CRON", "1h", "AFTERSALES_LIMIT_TIME_REAL_CRON must be a number"),
+    ("PROXY_MODE", "maybe", "AFTERSALES_PROXY_MODE must be 0 or 1"),
+])
+def test_make_run_refuses_bad_variables(variable, value, message):
+    done = server_args(**{variable: value})
+    assert done.returncode != 0
+    assert message in done.stderr

@@ -213,6 +213,14 @@ PYEOF
 }
 
 server_args() {  # the production shape's options, from the AFTERSALES_* variables
+    local name
+    for name in WORKERS CRON_THREADS LONGPOLLING_PORT LIMIT_MEMORY_SOFT LIMIT_MEMORY_HARD \
+                LIMIT_TIME_CPU DB_MAXCONN; do
+        [[ "${!name}" =~ ^[0-9]+$ ]] || die "AFTERSALES_$name must be a whole number, not '${!name}'."
+    done
+    for name in LIMIT_TIME_REAL LIMIT_TIME_REAL_CRON; do
+        [[ "${!name}" =~ ^-?[0-9]+$ ]] || die "AFTERSALES_$name must be a number of seconds, not '${!name}'."
+    done
     local args=(--http-interface="$HTTP_INTERFACE" --http-port="$PORT"
                 --workers="$WORKERS" --max-cron-threads="$CRON_THREADS"
                 --db_maxconn="$DB_MAXCONN")
@@ -231,11 +239,9 @@ server_args() {  # the production shape's options, from the AFTERSALES_* variabl
 }
 
 cmd_run() {
-    venv; pg
-    [[ "$WORKERS" =~ ^[0-9]+$ ]] || die "AFTERSALES_WORKERS must be a number, not '$WORKERS'."
-    [[ "$CRON_THREADS" =~ ^[0-9]+$ ]] || die "AFTERSALES_CRON_THREADS must be a number, not '$CRON_THREADS'."
     local args
     args=$(server_args)
+    venv; pg
     port_free "$PORT"
     [ "$WORKERS" -gt 0 ] && port_free "$LONGPOLLING_PORT"
     ensure_db "$DB"
@@ -305,6 +311,7 @@ case "${1:-}" in
     venv) venv ;;
     venv_load) venv_load ;;
     db) venv; pg; ensure_db "$DB" ;;
+    server_args) server_args ;;
     pg) pg ;;
     run) shift; cmd_run "$@" ;;
     test) shift; cmd_test "$@" ;;
