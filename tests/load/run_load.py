@@ -574,7 +574,7 @@ def drain_state(db, setup):
 
 # --------------------------------------------------------------------------- invariants
 
-def check_invariants(db, setup, smtp, records, fault):
+def check_invariants(db, setup, smtp, records, fault, answers):
     """Each invariant: (name, holds, what was found)."""
     results = []
 
@@ -704,6 +704,15 @@ def check_invariants(db, setup, smtp, records, fault):
             (" (%s)" % "; ".join(sorted({"%s: %s" % (r["kind"], (r["error"] or "")[:120])
                                          for r in outside})[:5])) if outside else "",
             len(inside), len(logged_out)))
+    # A request that started up to limit_time_real before the fault was still in flight.
+    errors = [(start, kind, status) for start, kind, status in answers
+              if status.startswith("5") and not (
+                  fault.start is not None and fault.start - 120 <= start <= fault.end + margin)]
+    add("no request answered 500 outside the fault window", not errors,
+        "%d answers at the servers, %d with a 5xx status outside the window%s" % (
+            len(answers), len(errors),
+            " (%s)" % ", ".join("%s %s" % (kind, status) for _s, kind, status in errors[:5])
+            if errors else ""))
     if fault.start is not None:
         after = [r for r in requests if r["start"] > fault.end + margin]
         bad = [r for r in after if not r["ok"] and r not in logged_out]
@@ -772,8 +781,11 @@ def percentile(values, share):
 
 
 def server_timings(workdir):
+    """Server time by request kind, the statuses answered, and every answer as
+    (start, kind, status)."""
     timings = collections.defaultdict(list)
     statuses = collections.Counter()
+    answers = []
     directory = os.path.join(workdir, "timings")
     for name in os.listdir(directory) if os.path.isdir(directory) else []:
         with open(os.path.join(directory, name)) as lines:
@@ -782,7 +794,8 @@ def server_timings(workdir):
                 if len(parts) == 5:
                     timings[parts[1]].append(float(parts[3]))
                     statuses[parts[2]] += 1
-    return timings, statuses
+                    answers.append((float(parts[0]), parts[1], parts[2]))
+    return timings, statuses, answers
 
 
 def report(args, setup, stats, records, timings, statuses, fault, invariants, drained,
@@ -897,10 +910,10 @@ def main(argv=None):
                 sink_log.write(json.dumps({"message_id": message.message_id,
                                            "to": message.rcpt_to,
                                            "subject": message.subject}) + "\n")
-        invariants = check_invariants(db, setup, smtp, records, fault)
         for server in servers:
             server.stop()
-        timings, statuses = server_timings(workdir)
+        timings, statuses, answers = server_timings(workdir)
+        invariants = check_invariants(db, setup, smtp, records, fault, answers)
         lines = report(args, setup, stats, records, timings, statuses, fault, invariants,
                        drained, servers)
         print("\n".join(lines), flush=True)
