@@ -17,6 +17,7 @@ import datetime
 import itertools
 import random
 import time
+import zoneinfo
 
 from locust import HttpUser, between, task
 from locust.exception import StopUser
@@ -190,7 +191,13 @@ class OdooStaff(HttpUser):
         SETTINGS["log"](record)
 
     def today(self, days=0):
-        return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+        """Today where the person works (their time zone), as the web client reads it."""
+        try:
+            zone = zoneinfo.ZoneInfo(self.user_context.get("tz") or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = datetime.timezone.utc
+        today = datetime.datetime.now(zone).date()
+        return (today + datetime.timedelta(days=days)).isoformat()
 
 
 class Officer(OdooStaff):
