@@ -488,7 +488,7 @@ def inject(args, fault, servers, db, smtp, load_started, load_process):
                                len(fault.failed_letters_seen)))
     elif fault.kind == "kill-worker":
         server = servers[0]
-        pid = None
+        pid = job_started = None
         while pid is None:
             if load_process.poll() is not None:
                 fault.notes.append("the campaign action did not start during the load")
@@ -497,13 +497,17 @@ def inject(args, fault, servers, db, smtp, load_started, load_process):
                 match = LOG_LINE.match(line)
                 if match and CAMPAIGN_JOB in match.group("message"):
                     pid = int(match.group("pid"))
+                    job_started = time.time()
             time.sleep(0.1)
+        # The letters are being queued when the set-based path's INSERTs run (unquoted
+        # table names: the ORM's, the web client's claims for instance, are quoted).
         while True:
             rows = db.query("""
                 SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90) FROM pg_stat_activity
                  WHERE datname = %s AND state = 'active' AND pid <> pg_backend_pid()
-                   AND (query ILIKE '%%aftersales_letter%%' OR query ILIKE '%%mail_mail%%'
-                        OR query ILIKE '%%mail_message%%')""", (args.db,))
+                   AND (query LIKE '%%INSERT INTO aftersales_letter (%%'
+                        OR query LIKE '%%INSERT INTO mail_message (%%'
+                        OR query LIKE '%%INSERT INTO mail_mail (%%')""", (args.db,))
             if rows:
                 break
             if load_process.poll() is not None:
@@ -515,9 +519,11 @@ def inject(args, fault, servers, db, smtp, load_started, load_process):
                            (args.setup["campaign_id"],))
         fault.start = fault.end = time.time()
         os.kill(pid, signal.SIGKILL)
-        fault.notes.append("SIGKILL to cron worker %d while it queued the campaign's letters "
-                           "(%d of %d committed at that moment)" % (
-                               pid, letters, args.setup["campaign_size"]))
+        fault.notes.append("SIGKILL to cron worker %d, %.1f s into the campaign action, "
+                           "while the letters were being queued (the set-based INSERTs of "
+                           "letters and emails running; %d of %d letters committed then)" % (
+                               pid, fault.start - job_started, letters,
+                               args.setup["campaign_size"]))
 
 
 # --------------------------------------------------------------------------- drain
