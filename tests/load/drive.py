@@ -8,7 +8,7 @@ each role, the parts and the supplier. Every request and every flow is written t
 RECORDS.jsonl as it ends (so a fault's in-flight requests can be told from the others);
 STATS.json holds locust's own figures per request kind. The run stops by itself: no flow
 starts after ``--duration`` seconds or ``--max-flows`` flows, and the users still busy
-are stopped ``--grace`` seconds later at the latest.
+are stopped ``--grace`` seconds later at the latest (their flows recorded as interrupted).
 """
 import argparse
 import json
@@ -31,7 +31,7 @@ def main():
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--max-flows", type=int, default=0)
     parser.add_argument("--spawn-rate", type=float, default=5.0)
-    parser.add_argument("--grace", type=float, default=30.0)
+    parser.add_argument("--grace", type=float, default=60.0)
     args = parser.parse_args()
     with open(args.setup) as setup_file:
         setup = json.load(setup_file)

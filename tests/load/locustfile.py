@@ -19,6 +19,7 @@ import random
 import time
 import zoneinfo
 
+from gevent import GreenletExit
 from locust import HttpUser, between, task
 from locust.exception import StopUser
 
@@ -176,6 +177,10 @@ class OdooStaff(HttpUser):
             record["ok"] = True
         except FlowError as error:
             record["error"] = str(error)
+        except GreenletExit:
+            # The run's end stopped this person half-way (drive.py's grace was over).
+            record["error"] = record["interrupted"] = "interrupted: the run ended"
+            raise
         finally:
             record["end"] = time.time()
             self.flow = None

@@ -833,10 +833,15 @@ def report(args, setup, stats, records, timings, statuses, fault, invariants, dr
     out("%-44s %7d %6d   %.1f requests/s; HTTP statuses at the servers: %s" % (
         "all", len(requests), failed, len(requests) / elapsed,
         ", ".join("%s: %d" % item for item in sorted(statuses.items()))))
-    flow_counts = collections.Counter((f["name"], f["ok"]) for f in flows)
-    out("flows: " + ", ".join("%s %d%s" % (
-        name, flow_counts[(name, True)],
-        " (+%d failed)" % flow_counts[(name, False)] if flow_counts[(name, False)] else "")
+    flow_counts = collections.Counter(
+        (f["name"], "ok" if f["ok"] else "interrupted" if f.get("interrupted") else "failed")
+        for f in flows)
+    out("flows: " + ", ".join("%s %d%s%s" % (
+        name, flow_counts[(name, "ok")],
+        " (+%d failed)" % flow_counts[(name, "failed")] if flow_counts[(name, "failed")]
+        else "",
+        " (+%d interrupted by the end)" % flow_counts[(name, "interrupted")]
+        if flow_counts[(name, "interrupted")] else "")
         for name in sorted({f["name"] for f in flows})))
     out("fault: %s" % ("; ".join(fault.notes) or "none injected"))
     if fault.in_flight:
