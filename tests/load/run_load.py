@@ -912,6 +912,16 @@ def main(argv=None):
             raise RuntimeError("the load tool failed (exit %s)" % load.returncode)
         say("load done; draining the scheduled actions and the mail queue")
         drained = drain(args, db, setup, servers, fault)
+        if fault.kind == "two-servers":
+            fault.start = fault.end = None
+            for server in servers:
+                jobs = collections.Counter()
+                for line in server.log_lines():
+                    match = LOG_LINE.match(line)
+                    if match and match.group("message").startswith("Starting job `"):
+                        jobs[match.group("message")[14:].split("`")[0]] += 1
+                fault.notes.append("server %d's cron workers ran %s" % (server.number, ", ".join(
+                    "%s x%d" % item for item in sorted(jobs.items())) or "nothing"))
         with open(stats_path) as stats_file:
             stats = json.load(stats_file)
         with open(records_path) as records_file:
