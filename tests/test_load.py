@@ -43,7 +43,7 @@ def test_load_30_seconds_nothing_lost(tmp_path):
                "--db", db, "--no-copy", "--fault", "smtp-refuse", "--users", "8",
                "--duration", "30", "--workers", "2", "--cron-workers", "1",
                "--cron-poll", "3", "--campaign-size", "60", "--campaign-at", "3",
-               "--fault-at", "0", "--smtp-refuse-seconds", "10",
+               "--fault-at", "0", "--smtp-refuse-seconds", "10", "--smtp-refuse-max", "150",
                "--customers-per-officer", "8", "--drain-timeout", "150",
                "--json", str(summary_path), "--workdir", str(tmp_path / "logs")]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,

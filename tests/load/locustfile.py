@@ -52,8 +52,8 @@ class OdooStaff(HttpUser):
     wait_time = between(0.5, 2.0)
     host = "http://127.0.0.1"
 
-    # (method name, weight): each user first does every flow once, in this order, then
-    # picks them at random by weight.
+    # (method name, weight): each user first does every flow once, in this order from a
+    # place of their own, then picks them at random by weight.
     flows = ()
 
     @task
@@ -66,11 +66,14 @@ class OdooStaff(HttpUser):
         getattr(self, name)()
 
     def on_start(self):
-        self.tour = [name for name, _weight in self.flows]
         self.client.base_url = SETTINGS["hosts"][next(_host_turn) % len(SETTINGS["hosts"])]
         account = SETTINGS["accounts"][self.role].pop(0)
         self.login = account["login"]
         self.rank = account["rank"]
+        # Each person starts the tour at a flow of their own: every flow begins at once.
+        names = [name for name, _weight in self.flows]
+        start = self.rank % len(names)
+        self.tour = names[start:] + names[:start]
         self.user_context = {}
         self.uid = None
         self.flow = None

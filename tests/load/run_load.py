@@ -115,6 +115,9 @@ def parse_args(argv=None):
                         help="seconds into the load when the fault starts (default: 0.3 "
                              "of the duration)")
     parser.add_argument("--smtp-refuse-seconds", type=float, default=120.0)
+    parser.add_argument("--smtp-refuse-max", type=float, default=None,
+                        help="refuse until a letter has failed, at most this long "
+                             "(default: three times --smtp-refuse-seconds)")
     parser.add_argument("--drain-timeout", type=float, default=600.0)
     parser.add_argument("--json", help="write the summary as JSON to this file too")
     parser.add_argument("--workdir", help="keep the logs here (default: a temporary folder, "
@@ -126,6 +129,8 @@ def parse_args(argv=None):
         args.db = args.source_db + "_load"
     if args.campaign_at is None:
         args.campaign_at = args.duration / 5.0
+    if args.smtp_refuse_max is None:
+        args.smtp_refuse_max = 3 * args.smtp_refuse_seconds
     if args.fault_at is None:
         args.fault_at = args.duration * 0.3
     return args
@@ -471,11 +476,11 @@ def inject(args, fault, servers, db, smtp, load_started, load_process):
         smtp.mode = "refuse"
         fault.start = time.time()
         # Refusing for the given time, and until a letter's email has met the refusal
-        # (at most three times as long): a run where the queue did not run in the window
-        # would prove nothing.
+        # (at most --smtp-refuse-max seconds): a run where the queue did not run in the
+        # window would prove nothing.
         while time.time() < fault.start + args.smtp_refuse_seconds or (
                 not fault.failed_letters_seen
-                and time.time() < fault.start + 3 * args.smtp_refuse_seconds):
+                and time.time() < fault.start + args.smtp_refuse_max):
             rows = db.query("""SELECT id FROM aftersales_letter
                                 WHERE state = 'failed' AND failure_reason LIKE '%550%'""")
             fault.failed_letters_seen.update(row[0] for row in rows)
@@ -905,7 +910,7 @@ def main(argv=None):
             args, fault, servers, db, smtp, load_started, load), daemon=True)
         injector.start()
         load.wait(args.duration + 600)
-        injector.join(60)
+        injector.join(args.smtp_refuse_max + 600)  # every fault's own wait is bounded
         if load.returncode:
             with open(os.path.join(workdir, "locust.log")) as log:
                 sys.stdout.write(log.read()[-4000:])
