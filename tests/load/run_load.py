@@ -661,8 +661,13 @@ def check_invariants(db, setup, smtp, records, fault, answers):
           JOIN res_partner p ON p.id = l.partner_id
          WHERE l.channel = 'email' AND NOT l.id = ANY(%s)""", (setup["sent_before"],))
     unsent = [row[0] for row in letters if row[1] != "sent"]
+    # Two letters may share recipient and subject (two surveys to one customer): each key
+    # must be received as many times as it has sent letters.
+    letters_by_key = collections.Counter(((row[2],), row[3]) for row in letters
+                                         if row[1] == "sent")
     not_once = [row[0] for row in letters
-                if row[1] == "sent" and by_key.get(((row[2],), row[3])) != 1]
+                if row[1] == "sent" and by_key.get(((row[2],), row[3]))
+                != letters_by_key[((row[2],), row[3])]]
     left = dict(db.query("""SELECT state, count(*) FROM mail_mail
                              WHERE state IN ('outgoing', 'exception') AND """ + DUE + """
                              GROUP BY state""") or [])
