@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. All logic lives in tools/aftersales.sh.
-.PHONY: run test lint bench venv test-odoo test-core test-wheels
+.PHONY: run test lint bench loadtest venv test-odoo test-core test-wheels
 
 run:  ## Odoo 11 with the three addons and demo data at http://127.0.0.1:$AFTERSALES_PORT
 	@bash tools/aftersales.sh run
@@ -24,3 +24,6 @@ bench:  ## the performance benchmark (tests/bench), not part of make test
 
 venv:
 	@bash tools/aftersales.sh venv
+
+loadtest:  ## the load and fault test (tests/load), not part of make test
+	@bash tools/aftersales.sh loadtest $(ARGS)

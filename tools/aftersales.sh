@@ -11,6 +11,24 @@ DB=${AFTERSALES_DB:-aftersales}
 TEST_DB=${AFTERSALES_TEST_DB:-${DB}_test}
 PORT=${AFTERSALES_PORT:-8069}
 ADDONS=${AFTERSALES_ADDONS:-aftersales_followup,aftersales_warranty,aftersales_parts}
+# The production shape of `make run` (README, "Environment variables"): 0 workers is Odoo's
+# threaded mode; with workers > 0 it preforks HTTP workers, cron workers and the gevent
+# long-polling process, each worker recycled past its memory and time limits.
+WORKERS=${AFTERSALES_WORKERS:-0}
+CRON_THREADS=${AFTERSALES_CRON_THREADS:-2}
+HTTP_INTERFACE=${AFTERSALES_HTTP_INTERFACE:-127.0.0.1}
+LONGPOLLING_PORT=${AFTERSALES_LONGPOLLING_PORT:-$((PORT + 3))}
+LIMIT_MEMORY_SOFT=${AFTERSALES_LIMIT_MEMORY_SOFT:-2147483648}
+LIMIT_MEMORY_HARD=${AFTERSALES_LIMIT_MEMORY_HARD:-2684354560}
+LIMIT_TIME_CPU=${AFTERSALES_LIMIT_TIME_CPU:-60}
+LIMIT_TIME_REAL=${AFTERSALES_LIMIT_TIME_REAL:-120}
+# A cron worker's run (a campaign's letters, a mail queue of thousands of emails) may take
+# longer than a request: past this limit Odoo kills the worker mid-run (see tests/load).
+LIMIT_TIME_REAL_CRON=${AFTERSALES_LIMIT_TIME_REAL_CRON:-900}
+PROXY_MODE=${AFTERSALES_PROXY_MODE:-0}
+DB_MAXCONN=${AFTERSALES_DB_MAXCONN:-64}
+# The load test's own environment: locust needs Werkzeug >= 2, Odoo 11 needs 0.16.
+LOAD_VENV=$VENV/locust
 APT_PACKAGES="chromium chromium-driver wkhtmltopdf fonts-noto-cjk"
 # The standard modules the addons depend on (sale_stock brings sale_management and stock),
 # installed with demo data into a template database for test-odoo and test-core.
@@ -89,6 +107,27 @@ venv() {
     echo "$stamp" > "$VENV/.stamp"
 }
 
+venv_load() {  # locust in an environment of its own (see LOAD_VENV)
+    local py stamp
+    stamp=$(stamp_of "$ROOT/requirements/load.txt")
+    if [ -f "$LOAD_VENV/.stamp" ] && [ "$(cat "$LOAD_VENV/.stamp")" = "$stamp" ]; then
+        return 0
+    fi
+    py=$(python_ok)
+    say "creating the load test's environment in $LOAD_VENV"
+    [ -x "$LOAD_VENV/bin/python" ] || "$py" -m venv "$LOAD_VENV"
+    local log
+    log=$(mktemp)
+    if ! "$LOAD_VENV/bin/python" -m pip install -q --disable-pip-version-check \
+            -r "$ROOT/requirements/load.txt" >"$log" 2>&1; then
+        grep -v "^WARNING: Location" "$log" >&2
+        rm -f "$log"
+        die "pip install -r requirements/load.txt failed (see above)."
+    fi
+    rm -f "$log"
+    echo "$stamp" > "$LOAD_VENV/.stamp"
+}
+
 # --- PostgreSQL ------------------------------------------------------------------------
 pg_local() { [ -z "${PGHOST:-}" ] || [ "${PGHOST}" = localhost ] || [ "${PGHOST}" = 127.0.0.1 ] || [ "${PGHOST#/}" != "$PGHOST" ]; }
 
@@ -145,6 +184,14 @@ addons_stamp() {
 db_stamp_get() { psql -d "$1" -tAc "select value from ir_config_parameter where key='aftersales.build_stamp'" 2>/dev/null || true; }
 db_stamp_set() { psql -d "$1" -q -c "update ir_config_parameter set value='$2' where key='aftersales.build_stamp'; insert into ir_config_parameter(key, value) select 'aftersales.build_stamp', '$2' where not exists (select 1 from ir_config_parameter where key='aftersales.build_stamp')"; }
 
+# After an install, the wheels' auto-install modules whose dependencies are not shipped
+# (hr_maintenance, hr_timesheet_attendance...) stay "to install" for ever, and Odoo 11's cron
+# runner skips a database with a module in a "to ..." state: no scheduled action would run.
+# Whatever the finished install left "to install" could not be installed: say so.
+clear_uninstallable() {
+    psql -d "$1" -q -c "UPDATE ir_module_module SET state = 'uninstalled' WHERE state = 'to install'"
+}
+
 ensure_db() {  # ensure_db NAME: install, or upgrade when the addons changed
     local name=$1 stamp
     stamp=$(addons_stamp)
@@ -157,6 +204,7 @@ ensure_db() {  # ensure_db NAME: install, or upgrade when the addons changed
         odoo_install -d "$name" -i "$ADDONS" -u "$ADDONS" --stop-after-init --log-level=warn --max-cron-threads=0 \
             || die "upgrading the addons in $name failed (see above)."
     fi
+    clear_uninstallable "$name"
     db_stamp_set "$name" "$stamp"
 }
 
@@ -171,25 +219,56 @@ except OSError:
 PYEOF
 }
 
+server_args() {  # the production shape's options, from the AFTERSALES_* variables
+    local name
+    for name in WORKERS CRON_THREADS LONGPOLLING_PORT LIMIT_MEMORY_SOFT LIMIT_MEMORY_HARD \
+                LIMIT_TIME_CPU DB_MAXCONN; do
+        [[ "${!name}" =~ ^[0-9]+$ ]] || die "AFTERSALES_$name must be a whole number, not '${!name}'."
+    done
+    for name in LIMIT_TIME_REAL LIMIT_TIME_REAL_CRON; do
+        [[ "${!name}" =~ ^-?[0-9]+$ ]] || die "AFTERSALES_$name must be a number of seconds, not '${!name}'."
+    done
+    local args=(--http-interface="$HTTP_INTERFACE" --http-port="$PORT"
+                --workers="$WORKERS" --max-cron-threads="$CRON_THREADS"
+                --db_maxconn="$DB_MAXCONN")
+    if [ "$WORKERS" -gt 0 ]; then
+        args+=(--longpolling-port="$LONGPOLLING_PORT"
+               --limit-memory-soft="$LIMIT_MEMORY_SOFT" --limit-memory-hard="$LIMIT_MEMORY_HARD"
+               --limit-time-cpu="$LIMIT_TIME_CPU" --limit-time-real="$LIMIT_TIME_REAL"
+               --limit-time-real-cron="$LIMIT_TIME_REAL_CRON")
+    fi
+    case "$PROXY_MODE" in
+        1|true|yes) args+=(--proxy-mode) ;;
+        0|false|no|"") ;;
+        *) die "AFTERSALES_PROXY_MODE must be 0 or 1, not '$PROXY_MODE'." ;;
+    esac
+    echo "${args[@]}"
+}
+
 cmd_run() {
+    local args
+    args=$(server_args)
     venv; pg
     port_free "$PORT"
+    [ "$WORKERS" -gt 0 ] && port_free "$LONGPOLLING_PORT"
     ensure_db "$DB"
     echo
-    echo "    After-sales suite: http://127.0.0.1:$PORT/web?db=$DB    login: admin / password: admin"
+    echo "    After-sales suite: http://$HTTP_INTERFACE:$PORT/web?db=$DB    login: admin / password: admin"
+    [ "$WORKERS" -gt 0 ] && echo "    $WORKERS HTTP workers, $CRON_THREADS cron workers, long-polling on port $LONGPOLLING_PORT"
     echo
+    # shellcheck disable=SC2086
     exec env PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" "$ROOT/tools/odoo-bin" -d "$DB" \
-        --addons-path="$(addons_path)" \
-        --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" --log-level=info
+        --addons-path="$(addons_path)" --db-filter="^$DB\$" $args --log-level=info
 }
 
 cmd_test() {
-    venv; pg
+    venv; venv_load; pg
     local start=$SECONDS
     dropdb --if-exists "$TEST_DB"
     say "creating test database $TEST_DB with $ADDONS and demo data"
     odoo_install -d "$TEST_DB" -i "$ADDONS" --stop-after-init --log-level=warn --max-cron-threads=0 \
         || die "installing the addons into $TEST_DB failed (see above)."
+    clear_uninstallable "$TEST_DB"
     # The reliability tests (tests/test_reliability_*.py) commit from several processes:
     # they get a copy of the fresh test database (a file copy: nothing is connected now).
     # The browser test drives a server on its own copy too.
@@ -197,10 +276,13 @@ cmd_test() {
     createdb -T "$TEST_DB" "${TEST_DB}_rel"
     dropdb --if-exists "${TEST_DB}_web"
     createdb -T "$TEST_DB" "${TEST_DB}_web"
+    dropdb --if-exists "${TEST_DB}_load"
+    createdb -T "$TEST_DB" "${TEST_DB}_load"
     say "database ready in $((SECONDS - start)) s; running the tests"
     local rc=0
     (cd "$ROOT" && AFTERSALES_TEST_DB="$TEST_DB" AFTERSALES_RELIABILITY_DB="${TEST_DB}_rel" \
-        AFTERSALES_WEB_DB="${TEST_DB}_web" \
+        AFTERSALES_WEB_DB="${TEST_DB}_web" AFTERSALES_LOAD_DB="${TEST_DB}_load" \
+        AFTERSALES_LOAD_PYTHON="$LOAD_VENV/bin/python" \
         PATH="$VENV/node/node_modules/.bin:$PATH" \
         "$VENV/bin/pytest" --odoo-database="$TEST_DB" \
         --odoo-addons-path="$(addons_path)" "$@") || rc=$?
@@ -298,18 +380,32 @@ cmd_bench() {
     (cd "$ROOT" && PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" tests/bench/bench_due_calls.py "$@")
 }
 
+# The load test (tests/load): a production-shaped server on a copy of the demo database,
+# locust's simulated staff, the scheduled actions in cron workers, one fault per run.
+cmd_loadtest() {
+    venv; venv_load; pg
+    ensure_db "$DB"
+    (cd "$ROOT" && PATH="$VENV/node/node_modules/.bin:$PATH" \
+        AFTERSALES_LOAD_PYTHON="$LOAD_VENV/bin/python" \
+        "$PY" tests/load/run_load.py --source-db "$DB" "$@")
+}
+
 cmd_odoo() { venv; pg; odoo "$@"; }
 
 case "${1:-}" in
     venv) venv ;;
+    venv_load) venv_load ;;
+    db) venv; pg; ensure_db "$DB" ;;
+    server_args) server_args ;;
     pg) pg ;;
     run) shift; cmd_run "$@" ;;
     test) shift; cmd_test "$@" ;;
     lint) cmd_lint ;;
     bench) shift; cmd_bench "$@" ;;
+    loadtest) shift; cmd_loadtest "$@" ;;
     odoo) shift; cmd_odoo "$@" ;;
     test-odoo) cmd_test_odoo ;;
     test-core) cmd_test_core ;;
     test-wheels) shift; cmd_test_wheels "$@" ;;
-    *) echo "usage: $0 {run|test|lint|bench|venv|pg|odoo ARGS|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
+    *) echo "usage: $0 {run|test|lint|bench|venv|pg|odoo ARGS|loadtest|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
 esac

@@ -1,0 +1,1 @@
+"""The load and fault test (tests/load/README.md)."""
