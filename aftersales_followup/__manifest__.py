@@ -4,7 +4,8 @@
     "name": "After-Sales Follow-up",
     "summary": "Customer files, follow-up calls within 3 days of handover, "
                "phone register, cases answered the same day, campaigns, letters, "
-               "satisfaction surveys, inbound email, technical knowledge, training",
+               "satisfaction surveys, inbound email, technical knowledge, training, "
+               "service appointments",
     "version": "11.0.1.0.0",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
@@ -12,7 +13,8 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "stock", "sale_stock", "mail", "survey"],
+    "depends": ["sale_management", "stock", "sale_stock", "mail", "survey", "resource",
+                "calendar"],
     "data": [
         "security/aftersales_security.xml",
         "security/ir.model.access.csv",
@@ -24,6 +26,7 @@
         "data/aftersales_retention_data.xml",
         "data/aftersales_survey_data.xml",
         "data/mail_alias_data.xml",
+        "data/aftersales_appointment_data.xml",
         "report/aftersales_letter_report.xml",
         "views/aftersales_menus.xml",
         "views/aftersales_vehicle_views.xml",
@@ -42,10 +45,13 @@
         "views/survey_views.xml",
         "views/aftersales_knowledge_views.xml",
         "views/aftersales_training_views.xml",
+        "views/aftersales_appointment_views.xml",
+        "report/aftersales_appointment_report_views.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",
         "demo/aftersales_feedback_demo.xml",
         "demo/aftersales_campaign_demo.xml",
+        "demo/aftersales_appointment_demo.xml",
     ],
 }

@@ -17,6 +17,7 @@ from . import stock_picking
 from . import aftersales_letter
 from . import mail_mail
 from . import aftersales_campaign
+from . import aftersales_appointment
 from . import aftersales_training
 from . import aftersales_training_attendee
 from . import res_users

@@ -13,6 +13,22 @@ class AftersalesCall(models.Model):
         "aftersales.parts.request", string="Parts request", index=True, readonly=True,
         ondelete="restrict")
 
+    @api.model
+    def _aftersales_booking_purposes(self):
+        return super(AftersalesCall, self)._aftersales_booking_purposes() | {"parts_arrival"}
+
+    def _aftersales_booking_source(self):
+        if self.parts_request_id or self.missed_appointment_id.parts_request_id:
+            return "parts"
+        return super(AftersalesCall, self)._aftersales_booking_source()
+
+    def _aftersales_booking_context(self):
+        context = super(AftersalesCall, self)._aftersales_booking_context()
+        request = self.parts_request_id or self.missed_appointment_id.parts_request_id
+        if request:
+            context["default_parts_request_id"] = request.id
+        return context
+
     @api.model_cr
     def init(self):
         result = super(AftersalesCall, self).init()
