@@ -4,7 +4,8 @@
     "name": "After-Sales Follow-up",
     "summary": "Customer files, follow-up calls within 3 days of handover, "
                "phone register, cases answered the same day, campaigns, letters, "
-               "satisfaction surveys, inbound email, technical knowledge, training",
+               "satisfaction surveys, inbound email, technical knowledge, training, "
+               "service appointments",
     "version": "11.0.1.1.0",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
@@ -13,7 +14,7 @@
     "development_status": "Beta",
     "application": True,
     "installable": True,
-    "depends": ["sale_stock", "survey"],
+    "depends": ["sale_stock", "survey", "calendar"],
     "data": [
         "security/aftersales_security.xml",
         "security/ir.model.access.csv",
@@ -26,6 +27,7 @@
         "data/aftersales_survey_data.xml",
         "data/mail_alias_data.xml",
         "data/aftersales_setup_data.xml",
+        "data/aftersales_appointment_data.xml",
         "report/aftersales_letter_report.xml",
         "views/aftersales_menus.xml",
         "views/aftersales_vehicle_views.xml",
@@ -46,10 +48,13 @@
         "views/aftersales_training_attendee_views.xml",
         "views/res_users_views.xml",
         "wizards/aftersales_handover_correction_views.xml",
+        "views/aftersales_appointment_views.xml",
+        "report/aftersales_appointment_report_views.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",
         "demo/aftersales_feedback_demo.xml",
         "demo/aftersales_campaign_demo.xml",
+        "demo/aftersales_appointment_demo.xml",
     ],
 }

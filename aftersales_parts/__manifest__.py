@@ -24,6 +24,7 @@
         "views/sale_order_views.xml",
         "views/aftersales_warranty_claim_views.xml",
         "views/res_partner_views.xml",
+        "views/aftersales_appointment_views.xml",
         "report/aftersales_parts_report_views.xml",
         "report/aftersales_parts_revenue_report_views.xml",
         "views/aftersales_parts_menus.xml",

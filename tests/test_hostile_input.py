@@ -170,6 +170,19 @@ class TestHostileTemplates(HostileCommon):
             "notes": PAYLOAD,
             "line_ids": [(0, 0, {"product_id": self.part.id, "quantity": 2})]})
 
+    def _appointment_letters(self):
+        """A letter of the appointment book, for a visit booked at the next free slot."""
+        appointments = self.env["aftersales.appointment"]
+        slot = appointments._aftersales_next_free_slot(self.company, self.officer, 1.0,
+                                                       self.vehicle)
+        appointment = appointments.create({
+            "partner_id": self.customer.id, "vehicle_id": self.vehicle.id,
+            "user_id": self.officer.id, "date_start": fields.Datetime.to_string(slot),
+            "duration": 1.0, "notes": PAYLOAD})
+        return self.env["aftersales.letter"].create({
+            "name": "Appointment", "partner_id": self.customer.id,
+            "appointment_id": appointment.id})
+
     def hostile_records(self, template):
         """The records ``template`` is rendered for: by template, else by model."""
         xmlid = template.get_external_id()[template.id]
@@ -177,6 +190,10 @@ class TestHostileTemplates(HostileCommon):
             "aftersales_followup.mail_template_campaign_notice": self._campaign_letters,
             "aftersales_followup.mail_template_need_reminder": self._need_letters,
             "aftersales_followup.mail_template_satisfaction_survey": self._survey_call,
+            "aftersales_followup.mail_template_appointment_confirmation":
+                self._appointment_letters,
+            "aftersales_followup.mail_template_appointment_reminder":
+                self._appointment_letters,
         }
         by_model = {
             "sale.order": self._service_order,

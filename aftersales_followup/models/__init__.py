@@ -18,6 +18,7 @@ from . import aftersales_letter
 from . import mail_mail
 from . import mail_template
 from . import aftersales_campaign
+from . import aftersales_appointment
 from . import aftersales_training
 from . import aftersales_training_attendee
 from . import res_users

@@ -53,7 +53,7 @@ class AftersalesCall(models.Model):
     _aftersales_guarded_fields = (
         "state", "date_call", "attempt_count", "cancel_reason", "rule_id", "campaign_id",
         "need_id", "survey_user_input_id", "survey_score", "survey_date", "survey_comment",
-        "satisfaction_from_survey")
+        "satisfaction_from_survey", "missed_appointment_id")
 
     name = fields.Char(string="Subject", required=True, default=lambda self: _("Call"))
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True,
@@ -75,6 +75,7 @@ class AftersalesCall(models.Model):
         ("consultation", "Consultation"),
         ("complaint", "Complaint"),
         ("other", "Other"),
+        ("no_show", "Missed appointment"),
     ], required=True, default="followup", index=True)
     state = fields.Selection([
         ("todo", "To do"),
@@ -145,6 +146,20 @@ class AftersalesCall(models.Model):
         help="Overall satisfaction (1-5) the customer gave in the survey; 0 when not answered.")
     survey_date = fields.Datetime(string="Survey answered on", readonly=True, copy=False)
     survey_comment = fields.Text(string="Survey comment", readonly=True, copy=False)
+    # Service appointments (issue 19): the visits booked on this call, and for the call
+    # that follows a no-show, the appointment the customer missed.
+    appointment_ids = fields.One2many("aftersales.appointment", "call_id",
+                                      string="Appointments", readonly=True)
+    appointment_id = fields.Many2one(
+        "aftersales.appointment", string="Booked visit", compute="_compute_appointment_id",
+        help="The visit booked on this call (the latest one not cancelled).")
+    missed_appointment_id = fields.Many2one(
+        "aftersales.appointment", string="Missed appointment", index=True, readonly=True,
+        copy=False, ondelete="restrict")
+    offers_booking = fields.Boolean(
+        string="Offers a visit", compute="_compute_offers_booking",
+        help="The call asks the customer to come: a reminder, an accepted campaign, parts "
+             "that arrived, an unhappy customer, a missed appointment.")
     satisfaction_from_survey = fields.Boolean(
         string="Satisfaction from the survey",
         readonly=True, copy=False,
@@ -195,6 +210,20 @@ class AftersalesCall(models.Model):
     def _compute_case_count(self):
         for call in self:
             call.case_count = len(call.case_ids)
+
+    def _compute_appointment_id(self):
+        for call in self:
+            booked = call.appointment_ids.filtered(lambda a: a.state != "cancelled")
+            call.appointment_id = booked.sorted("id")[-1:] if booked else False
+
+    @api.depends("purpose", "need_id", "campaign_response", "satisfaction", "state",
+                 "missed_appointment_id")
+    def _compute_offers_booking(self):
+        purposes = self._aftersales_booking_purposes()
+        for call in self:
+            call.offers_booking = call.state not in ("expired", "cancelled") and bool(
+                call.purpose in purposes or call.need_id
+                or call.campaign_response == "accepted" or call.satisfaction in UNHAPPY)
 
     @api.model
     def create(self, vals):
@@ -333,6 +362,22 @@ class AftersalesCall(models.Model):
         }
 
     @api.multi
+    def action_book(self):
+        """Open the booking form of a service appointment, prefilled from the call: the
+        customer, the vehicle, what brought them (the source) and the need, campaign or
+        parts request behind the call, at the workshop's next free slot."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Book a visit"),
+            "res_model": "aftersales.appointment",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": self._aftersales_booking_context(),
+        }
+
+    @api.multi
     def action_view_cases(self):
         self.ensure_one()
         action = self.env.ref("aftersales_followup.action_aftersales_case").read()[0]
@@ -342,6 +387,51 @@ class AftersalesCall(models.Model):
         return action
 
     # ------------------------------------------------------------------ helpers
+
+    @api.model
+    def _aftersales_booking_purposes(self):
+        """The purposes of the calls that ask the customer to come (other addons add
+        theirs: parts arrived)."""
+        return {"no_show"}
+
+    def _aftersales_booking_source(self):
+        """What brought the customer, for the appointment booked on this call."""
+        self.ensure_one()
+        if self.missed_appointment_id:
+            return self.missed_appointment_id.source
+        if self.campaign_id:
+            return "campaign"
+        if self.need_id:
+            return "reminder"
+        if self.case_ids or self.satisfaction in UNHAPPY or self.purpose == "complaint":
+            return "case"
+        if self.direction == "in":
+            return "inbound"
+        if self.purpose == "followup":
+            return "followup"
+        return "other"
+
+    def _aftersales_booking_context(self):
+        """The defaults of the appointment booked on this call."""
+        self.ensure_one()
+        source = self.missed_appointment_id or self
+        vehicle = self.vehicle_id or source.vehicle_id
+        context = {
+            "default_partner_id": self.partner_id.id,
+            "default_vehicle_id": vehicle.id,
+            "default_source": self._aftersales_booking_source(),
+            "default_call_id": self.id,
+            "default_need_id": (self.need_id or self.missed_appointment_id.need_id).id,
+            "default_campaign_id": (self.campaign_id
+                                    or self.missed_appointment_id.campaign_id).id,
+            "default_company_id": self.company_id.id,
+        }
+        Appointment = self.env["aftersales.appointment"]
+        slot = Appointment._aftersales_next_free_slot(
+            self.company_id, self.env.user, Appointment._default_duration(), vehicle)
+        if slot:
+            context["default_date_start"] = fields.Datetime.to_string(slot)
+        return context
 
     def _alert_supervisor_unhappy(self, from_survey=False):
         """A to-do for the supervisor, due today, on each call of an unhappy customer:
@@ -694,6 +784,12 @@ class AftersalesCall(models.Model):
         cr.execute("""
             CREATE INDEX IF NOT EXISTS aftersales_call_open_expiry_idx
                 ON aftersales_call (date_expiry) WHERE state IN ('todo', 'no_answer')
+        """)
+        # At most one call per missed appointment, whatever runs at once.
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_missed_appointment_uniq
+                ON aftersales_call (missed_appointment_id)
+             WHERE missed_appointment_id IS NOT NULL
         """)
         # One survey link per call, and a link belongs to one call only.
         cr.execute("""

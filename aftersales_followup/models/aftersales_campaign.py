@@ -72,6 +72,8 @@ class AftersalesCampaign(models.Model):
                                              "than this many years ago (0: any age).")
     call_ids = fields.One2many("aftersales.call", "campaign_id", string="Calls")
     letter_ids = fields.One2many("aftersales.letter", "campaign_id", string="Letters")
+    appointment_ids = fields.One2many("aftersales.appointment", "campaign_id",
+                                      string="Appointments", readonly=True)
     # Counters
     target_count = fields.Integer(string="Targeted", compute="_compute_target_count")
     call_count = fields.Integer(string="Called", compute="_compute_counters")

@@ -66,6 +66,8 @@ class AftersalesLetter(models.Model):
     need_id = fields.Many2one("aftersales.need", string="Potential need", index=True,
                               ondelete="set null")
     call_id = fields.Many2one("aftersales.call", string="Call", index=True)
+    appointment_id = fields.Many2one("aftersales.appointment", string="Appointment",
+                                     index=True, ondelete="set null")
     mail_template_id = fields.Many2one("mail.template", string="Template")
     mail_id = fields.Many2one("mail.mail", string="Queued email", index=True,
                               ondelete="set null", readonly=True)

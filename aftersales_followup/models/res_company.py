@@ -22,6 +22,26 @@ class ResCompany(models.Model):
         ondelete="set null",
         help="An email to this address becomes a consultation case of this dealership.")
 
+    # The service appointment book: the workshop's hours and capacity.
+    aftersales_workshop_calendar_id = fields.Many2one(
+        "resource.calendar", string="Workshop hours",
+        help="Days and hours the workshop takes appointments, with its public holidays and "
+             "closures. Empty: the company's working hours.")
+    aftersales_service_bays = fields.Integer(
+        string="Service bays", default=4,
+        help="How many vehicles the workshop takes at the same time (0: no limit).")
+    aftersales_daily_appointments = fields.Integer(
+        string="Appointments per day", default=0,
+        help="How many appointments the workshop takes in a day (0: no limit).")
+    aftersales_appointment_duration = fields.Float(
+        string="Appointment duration (hours)", default=1.0,
+        help="Default length of a service appointment.")
+    aftersales_appointment_product_id = fields.Many2one(
+        "product.product", string="Booked service product",
+        domain="[('type', '=', 'service')]",
+        help="The product of the line each booked need gets on the service visit at "
+             "check-in. Empty: the suite's 'Booked service'.")
+
     @api.model
     def create(self, vals):
         company = super(ResCompany, self).create(vals)

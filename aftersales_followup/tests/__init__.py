@@ -14,3 +14,4 @@ from . import test_training
 from . import test_vehicle
 from . import test_migrations
 from . import test_guarded_fields
+from . import test_appointment

@@ -8,6 +8,7 @@ from . import aftersales_parts_request_line
 from . import aftersales_parts_return
 from . import aftersales_parts_return_line
 from . import aftersales_call
+from . import aftersales_appointment
 from . import sale_order
 from . import sale_order_line
 from . import aftersales_warranty_claim

@@ -20,7 +20,23 @@ class AftersalesCall(models.Model):
 
     @api.model
     def _aftersales_company_link_names(self):
-        return super(AftersalesCall, self)._aftersales_company_link_names() + ("parts_request_id",)
+        return super(AftersalesCall, self)._aftersales_company_link_names() + (
+            "parts_request_id",)
+
+    def _aftersales_booking_purposes(self):
+        return super(AftersalesCall, self)._aftersales_booking_purposes() | {"parts_arrival"}
+
+    def _aftersales_booking_source(self):
+        if self.parts_request_id or self.missed_appointment_id.parts_request_id:
+            return "parts"
+        return super(AftersalesCall, self)._aftersales_booking_source()
+
+    def _aftersales_booking_context(self):
+        context = super(AftersalesCall, self)._aftersales_booking_context()
+        request = self.parts_request_id or self.missed_appointment_id.parts_request_id
+        if request:
+            context["default_parts_request_id"] = request.id
+        return context
 
     @api.model_cr
     def init(self):

@@ -93,6 +93,8 @@ class AftersalesPartsRequest(models.Model):
                                   string="Transfers", readonly=True)
     call_ids = fields.One2many("aftersales.call", "parts_request_id", string="Calls",
                                readonly=True)
+    appointment_ids = fields.One2many("aftersales.appointment", "parts_request_id",
+                                      string="Appointments", readonly=True)
     notes = fields.Text()
     arrival_announced = fields.Boolean(
         string="Arrival announced",

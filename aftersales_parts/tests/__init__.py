@@ -6,3 +6,4 @@ from . import test_parts_return
 from . import test_bad_input
 from . import test_service_visit_parts
 from . import test_request_integrity
+from . import test_appointment_parts
