@@ -14,7 +14,7 @@
     "development_status": "Beta",
     "application": True,
     "installable": True,
-    "depends": ["sale_stock", "survey", "calendar"],
+    "depends": ["sale_stock", "survey", "resource", "calendar"],
     "data": [
         "security/aftersales_security.xml",
         "security/ir.model.access.csv",
