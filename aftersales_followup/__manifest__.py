@@ -48,6 +48,7 @@
         "views/aftersales_training_attendee_views.xml",
         "views/res_users_views.xml",
         "wizards/aftersales_handover_correction_views.xml",
+        "wizards/aftersales_officer_reassign_views.xml",
         "views/aftersales_appointment_views.xml",
         "report/aftersales_appointment_report_views.xml",
     ],

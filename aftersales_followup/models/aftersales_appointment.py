@@ -638,7 +638,7 @@ class AftersalesAppointment(models.Model):
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template or not self.ids:
             return Letter.browse()
-        self.env.cr.execute("""
+        self.env.cr.execute(sql.SQL("""
             INSERT INTO aftersales_letter (
                 name, partner_id, kind, channel, appointment_id, mail_template_id, state,
                 company_id, active, res_model, res_id,
@@ -648,11 +648,12 @@ class AftersalesAppointment(models.Model):
                    %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
               FROM aftersales_appointment a
               JOIN res_partner p ON p.id = a.partner_id
-             WHERE a.id IN %(ids)s
-               AND COALESCE(p.email, '') != '' AND NOT COALESCE(p.opt_out, FALSE)
+              {file_join}
+             WHERE a.id IN %(ids)s AND {may_email}
             RETURNING id
-        """, {"name": template.name, "kind": kind, "template": template.id,
-              "uid": self.env.uid, "ids": tuple(self.ids)})
+        """).format(**self.env["aftersales.call"]._customer_sql()), {
+            "name": template.name, "kind": kind, "template": template.id,
+            "uid": self.env.uid, "ids": tuple(self.ids)})
         letters = Letter.browse([row[0] for row in self.env.cr.fetchall()])
         letters._queue_emails()
         self.invalidate_cache(["letter_ids", "letter_count"], self.ids)
@@ -749,19 +750,19 @@ class AftersalesAppointment(models.Model):
         due = sql.SQL("""
             SELECT a.partner_id, a.vehicle_id, a.company_id, NULL::int AS rule_id,
                    a.id AS link_id,
-                   COALESCE(p.aftersales_user_id, c.aftersales_default_user_id, a.user_id)
-                       AS user_id,
-                   COALESCE(p.do_not_call, FALSE) AS do_not_call,
+                   COALESCE({officer}, a.user_id) AS user_id,
+                   NOT {may_phone} AS do_not_call,
                    p.name || ' - ' || %(label)s AS name,
                    t.date_due, t.date_due + %(window)s AS date_expiry
               FROM aftersales_appointment a
               JOIN unnest(%(ids)s::int[], %(dues)s::date[]) AS t(id, date_due)
                 ON t.id = a.id
               JOIN res_partner p ON p.id = a.partner_id
+              {file_join}
               JOIN res_company c ON c.id = a.company_id
              WHERE NOT EXISTS (SELECT 1 FROM aftersales_call ac
                                 WHERE ac.missed_appointment_id = a.id)
-        """)
+        """).format(**self.env["aftersales.call"]._customer_sql())
         _selected, created, _last = self.env["aftersales.call"]._insert_due_calls(
             due, {"ids": ids, "dues": dues, "label": _("missed appointment"),
                   "window": NO_SHOW_CALL_WINDOW},

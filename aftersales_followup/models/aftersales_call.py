@@ -622,9 +622,8 @@ class AftersalesCall(models.Model):
                        r.id AS rule_id, r.delay_days, r.window_days,
                        (so.handover_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                            AS handover_day,
-                       COALESCE(p.aftersales_user_id, c.aftersales_default_user_id)
-                           AS user_id,
-                       COALESCE(p.do_not_call, FALSE) AS do_not_call,
+                       {officer} AS user_id,
+                       NOT {may_phone} AS do_not_call,
                        p.name || ' - ' || so.name AS name
                   FROM sale_order so
                   JOIN unnest(%(kinds)s::text[], %(triggers)s::text[]) AS k(kind, trig)
@@ -633,6 +632,7 @@ class AftersalesCall(models.Model):
                     ON r.active AND r.trigger = k.trig
                    AND (r.company_id IS NULL OR r.company_id = so.company_id)
                   JOIN res_partner p ON p.id = so.partner_id
+                  {file_join}
                   JOIN res_company c ON c.id = so.company_id
                  WHERE so.handover_date >= %(since)s AND so.id >= %(after)s
                    AND (so.handover_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
@@ -645,21 +645,36 @@ class AftersalesCall(models.Model):
                  ORDER BY so.id
                  LIMIT %(limit)s
               ) AS candidate
-        """).format(class_filter=self._rule_class_filter_sql())
+        """).format(class_filter=self._rule_class_filter_sql(), **self._customer_sql())
         return self._insert_due_calls(due, {
             "tz": tz, "today": today, "since": since, "limit": batch_size, "after": after,
             "kinds": kinds, "triggers": [triggers[k] for k in kinds],
         }, "sale_order_id", "followup", _("Follow-up call"))
 
     @api.model
-    def _rule_class_filter_sql(self):
-        """A rule limited to some customer classes only applies to customers of those
-        classes (``r`` is the rule, ``p`` the customer)."""
+    def _customer_sql(self, partner="p", file="f", company="c"):
+        """The SQL fragments of "who is the customer, their officer, may we phone" (see
+        res.partner), for the due-call generators' queries: ``file_join`` brings the
+        customer file ``f`` of the partner ``p``; ``c`` is the company row."""
+        Partner = self.env["res.partner"]
+        return {
+            "file_join": Partner._aftersales_file_join_sql(partner, file),
+            "officer": Partner._aftersales_officer_sql(partner, file, company),
+            "may_phone": Partner._aftersales_may_phone_sql(partner, file),
+            "may_email": Partner._aftersales_may_email_sql(partner, file),
+            "opted_out": Partner._aftersales_opted_out_sql(partner, file),
+        }
+
+    @api.model
+    def _rule_class_filter_sql(self, file="f"):
+        """A rule limited to some customer classes only applies to the customers whose
+        file is of those classes (``r`` is the rule, ``file`` the customer file)."""
         return sql.SQL("""(NOT EXISTS (SELECT 1 FROM aftersales_followup_rule_class_rel x
                                         WHERE x.rule_id = r.id)
-                           OR p.aftersales_class_id IN (
+                           OR {file}.aftersales_class_id IN (
                                SELECT x.class_id FROM aftersales_followup_rule_class_rel x
-                                WHERE x.rule_id = r.id))""")
+                                WHERE x.rule_id = r.id))""").format(
+            file=sql.Identifier(file))
 
     @api.model
     def _insert_due_calls(self, due, params, link_column, purpose, summary):
@@ -703,6 +718,19 @@ class AftersalesCall(models.Model):
                   FROM new_call
                  WHERE state = 'todo' AND user_id IS NOT NULL
                 RETURNING id
+            ), new_follower AS (
+                -- the officer follows the call, as the ORM's auto-subscription of the
+                -- tracked officer does (see aftersales.bulk.trace)
+                INSERT INTO mail_followers (res_model, res_id, partner_id)
+                SELECT 'aftersales.call', nc.id, u.partner_id
+                  FROM new_call nc JOIN res_users u ON u.id = nc.user_id
+                ON CONFLICT DO NOTHING
+                RETURNING id
+            ), new_follower_subtype AS (
+                INSERT INTO mail_followers_mail_message_subtype_rel (
+                    mail_followers_id, mail_message_subtype_id)
+                SELECT f.id, s.id
+                  FROM new_follower f CROSS JOIN unnest(%(subtypes)s::int[]) AS s(id)
             )
             SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM new_call),
                    (SELECT max(link_id) FROM due)
@@ -711,12 +739,15 @@ class AftersalesCall(models.Model):
                       model_id=self.env["ir.model"]._get(self._name).id,
                       type_id=self.env.ref("mail.mail_activity_data_call").id,
                       dnc_note=_("Not called: the customer asked not to be phoned "
-                                 "(do-not-call)."))
+                                 "(do-not-call)."),
+                      subtypes=self.env["mail.message.subtype"].default_subtypes(
+                          self._name)[0].ids)
         self.env.cr.execute(query, params)
         selected, created, last = self.env.cr.fetchone()
         if created:
             self.invalidate_cache()
             self.env["mail.activity"].invalidate_cache()
+            self.env["mail.followers"].invalidate_cache()
         return selected, created, last or 0
 
     def _expire_calls(self, today):
@@ -727,26 +758,34 @@ class AftersalesCall(models.Model):
         recent = fields.Date.to_string(
             fields.Date.from_string(today) - timedelta(days=SURVEY_AFTER_EXPIRY_DAYS))
         cr.execute("""
-            WITH gone AS (
-                UPDATE aftersales_call
+            WITH due AS (
+                SELECT id, state FROM aftersales_call
+                 WHERE state IN ('todo', 'no_answer') AND date_expiry < %(today)s
+                   FOR UPDATE
+            ), gone AS (
+                UPDATE aftersales_call c
                    SET state = 'expired', expired = 1,
                        write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
-                 WHERE state IN ('todo', 'no_answer') AND date_expiry < %(today)s
-             RETURNING id, date_expiry
+                  FROM due
+                 WHERE c.id = due.id AND c.state = due.state
+             RETURNING c.id, c.date_expiry, due.state AS old_state
             ), closed AS (
                 DELETE FROM mail_activity a USING gone
                  WHERE a.res_model = 'aftersales.call' AND a.res_id = gone.id
             )
-            SELECT count(*),
-                   COALESCE(array_agg(id ORDER BY id)
-                            FILTER (WHERE date_expiry >= %(recent)s), '{}')
-              FROM gone
+            SELECT id, old_state, date_expiry >= %(recent)s FROM gone ORDER BY id
         """, {"uid": self.env.uid, "today": today, "recent": recent})
-        count, recent_ids = cr.fetchone()
+        rows = cr.fetchall()
+        # The state is tracked: the chatter of each call says it expired, as the ORM's
+        # tracking would (one set-based statement, see aftersales.bulk.trace).
+        self.env["aftersales.bulk.trace"]._track(
+            self, "state", [(call_id, old, "expired") for call_id, old, _recent in rows])
+        recent_ids = [call_id for call_id, _old, recent_one in rows if recent_one]
+        if rows:
+            self.invalidate_cache(["state", "expired"], [row[0] for row in rows])
         if recent_ids:
-            self.invalidate_cache(["state", "expired"], recent_ids)
             self.browse(recent_ids)._send_satisfaction_surveys()
-        return count
+        return len(rows)
 
     @api.model_cr
     def init(self):

@@ -278,18 +278,19 @@ class AftersalesCampaign(models.Model):
                      WHERE v.partner_id = p.id AND v.active ORDER BY v.id LIMIT 1)
                        AS vehicle_id,
                    %(company)s AS company_id, NULL::int AS rule_id, %(campaign)s AS link_id,
-                   COALESCE(p.aftersales_user_id, %(officer)s) AS user_id,
-                   COALESCE(p.do_not_call, FALSE) AS do_not_call,
+                   {officer} AS user_id,
+                   NOT {may_phone} AS do_not_call,
                    p.name || ' - ' || %(campaign_name)s AS name,
                    %(date_due)s::date AS date_due, %(date_event)s::date AS date_expiry
               FROM res_partner p
               JOIN unnest(%(partner_ids)s::int[]) AS t(id) ON t.id = p.id
-             WHERE NOT EXISTS (SELECT 1 FROM aftersales_call c
-                                WHERE c.campaign_id = %(campaign)s AND c.partner_id = p.id)
-        """)
+              {file_join}
+              JOIN res_company c ON c.id = %(company)s
+             WHERE NOT EXISTS (SELECT 1 FROM aftersales_call ac
+                                WHERE ac.campaign_id = %(campaign)s AND ac.partner_id = p.id)
+        """).format(**Call._customer_sql())
         _selected, created, _last = Call._insert_due_calls(due, {
             "partner_ids": partner_ids, "campaign": self.id, "campaign_name": self.name,
-            "officer": self.company_id.aftersales_default_user_id.id or None,
             "date_due": date_due, "date_event": self.date_event,
             "company": self.company_id.id,
         }, "campaign_id", "campaign", _("Campaign notice: %s") % self.name)

@@ -387,7 +387,7 @@ class AftersalesCase(models.Model):
         values.setdefault("description", html2plaintext(msg_dict.get("body") or "").strip())
         values.setdefault("name", subject or _("Email from %s") % partner.display_name)
         values["company_id"] = company.id
-        officer = partner.aftersales_user_id or company.aftersales_default_user_id
+        officer = partner._aftersales_officer(company)
         if officer:
             values.setdefault("user_id", officer.id)
         case = super(AftersalesCase, self._aftersales_trusted()).message_new(

@@ -107,16 +107,23 @@ class AftersalesCustomerClass(models.Model):
                  WHERE p.aftersales_customer AND p.active
                    AND NOT COALESCE(p.aftersales_class_pinned, FALSE)
             ), target AS (
-                SELECT m.id, {case} AS class_id FROM m
+                SELECT m.id, {case} AS class_id, q.aftersales_class_id AS old_class_id
+                  FROM m JOIN res_partner q ON q.id = m.id
             )
             UPDATE res_partner p SET aftersales_class_id = target.class_id,
                    write_date = now() AT TIME ZONE 'UTC'
               FROM target
              WHERE p.id = target.id
                AND p.aftersales_class_id IS DISTINCT FROM target.class_id
+            RETURNING p.id, target.old_class_id, target.class_id
         """).format(case=case)
         self.env.cr.execute(query, params)
-        changed = self.env.cr.rowcount
+        rows = self.env.cr.fetchall()
+        changed = len(rows)
+        # The class is tracked on the customer file: each change shows in its chatter,
+        # as the ORM's tracking would (set-based, see aftersales.bulk.trace).
+        self.env["aftersales.bulk.trace"]._track(
+            self.env["res.partner"], "aftersales_class_id", rows)
         # Returning customers: a visit in the last 12 months and at least one before it.
         self.env.cr.execute("""
             WITH v AS (

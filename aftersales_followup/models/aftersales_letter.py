@@ -1,6 +1,7 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from lxml import etree, html
+from psycopg2 import sql
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
@@ -237,22 +238,22 @@ class AftersalesLetter(models.Model):
         others; none for those who declined on the phone, nor for do-not-call customers
         who also opted out of mail. Before the deadline only customers whose notice call
         is already handled get theirs."""
-        self.env.cr.execute("""
+        self.env.cr.execute(sql.SQL("""
             INSERT INTO aftersales_letter (
                 name, partner_id, kind, channel, campaign_id, call_id, mail_template_id,
                 state, company_id, active, res_model, res_id,
                 create_uid, create_date, write_uid, write_date)
             SELECT %(name)s, p.id, 'notice',
-                   CASE WHEN COALESCE(p.email, '') != '' AND NOT COALESCE(p.opt_out, FALSE)
-                        THEN 'email' ELSE 'post' END,
+                   CASE WHEN {may_email} THEN 'email' ELSE 'post' END,
                    %(campaign)s, c.id, %(template)s, 'draft', %(company)s, TRUE,
                    'aftersales.campaign', %(campaign)s,
                    %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
               FROM res_partner p
               JOIN unnest(%(partner_ids)s::int[]) AS t(id) ON t.id = p.id
+              {file_join}
               LEFT JOIN aftersales_call c
                 ON c.campaign_id = %(campaign)s AND c.partner_id = p.id
-             WHERE NOT (COALESCE(p.do_not_call, FALSE) AND COALESCE(p.opt_out, FALSE))
+             WHERE NOT (NOT {may_phone} AND {opted_out})
                AND c.campaign_response IS DISTINCT FROM 'declined'
                AND (%(deadline)s OR c.id IS NULL OR c.state IN ('done', 'cancelled'))
                AND NOT EXISTS (SELECT 1 FROM aftersales_letter l
@@ -260,7 +261,7 @@ class AftersalesLetter(models.Model):
                                   AND l.kind = 'notice')
             ON CONFLICT DO NOTHING
             RETURNING id
-        """, {
+        """).format(**self.env["aftersales.call"]._customer_sql()), {
             "name": campaign.name, "campaign": campaign.id,
             "template": campaign.mail_template_id.id or None,
             "company": campaign.company_id.id, "uid": self.env.uid,
@@ -288,7 +289,8 @@ class AftersalesLetter(models.Model):
                         letter.id, values.get("subject") or letter.name,
                         values.get("body_html") or "",
                         values.get("email_from") or default_from,
-                        values.get("reply_to") or values.get("email_from") or default_from,
+                        # as the template's send_mail: its reply-to, empty when it has none
+                        values.get("reply_to") or "",
                         tools.generate_tracking_message_id("aftersales-letter-%d" % letter.id),
                         letter.partner_id.id,
                     ))

@@ -58,7 +58,8 @@ class AftersalesNeed(models.Model):
                              group_operator="avg", digits=(3, 2),
                              help="1 when the need led to a visit: averaged, the "
                                   "conversion rate.")
-    user_id = fields.Many2one(related="partner_id.aftersales_user_id", store=True,
+    user_id = fields.Many2one(related="partner_id.commercial_partner_id.aftersales_user_id",
+                              store=True,
                               string="Officer", readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True,
@@ -156,12 +157,12 @@ class AftersalesNeed(models.Model):
         return sql.SQL("""
             SELECT n.partner_id, n.vehicle_id, n.company_id, r.id AS rule_id,
                    n.id AS link_id,
-                   COALESCE(p.aftersales_user_id, c.aftersales_default_user_id) AS user_id,
-                   COALESCE(p.do_not_call, FALSE) AS do_not_call,
+                   {officer} AS user_id,
+                   NOT {may_phone} AS do_not_call,
                    p.name || ' - ' || COALESCE(n.name, '') AS name,
                    GREATEST(n.date_expected - r.lead_days, %(today)s::date) AS date_due,
                    n.date_expected - r.lead_days + r.window_days AS date_expiry,
-                   p.email, COALESCE(p.opt_out, FALSE) AS opt_out,
+                   {may_email} AS may_email,
                    r.mail_template_id
               FROM aftersales_need n
               JOIN unnest(%(kinds)s::text[], %(triggers)s::text[]) AS k(kind, trig)
@@ -170,13 +171,15 @@ class AftersalesNeed(models.Model):
                 ON r.active AND r.trigger = k.trig AND r.action = {action}
                AND (r.company_id IS NULL OR r.company_id = n.company_id)
               JOIN res_partner p ON p.id = n.partner_id
+              {file_join}
               JOIN res_company c ON c.id = n.company_id
              WHERE n.state = 'open' AND n.date_expected IS NOT NULL
                AND n.date_expected - r.lead_days <= %(today)s
                AND n.date_expected - r.lead_days + r.window_days >= %(today)s
                AND {class_filter}
         """).format(action=sql.Literal(action),
-                    class_filter=self.env["aftersales.call"]._rule_class_filter_sql())
+                    class_filter=self.env["aftersales.call"]._rule_class_filter_sql(),
+                    **self.env["aftersales.call"]._customer_sql())
 
     def _reminder_params(self, today):
         return {"today": today, "kinds": list(NEED_TRIGGERS),
@@ -211,8 +214,7 @@ class AftersalesNeed(models.Model):
                    company_id, TRUE, 'aftersales.need', link_id,
                    %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
               FROM ({base}) AS candidate
-             WHERE COALESCE(email, '') != '' AND NOT opt_out
-               AND mail_template_id IS NOT NULL
+             WHERE may_email AND mail_template_id IS NOT NULL
             ON CONFLICT DO NOTHING
             RETURNING id
         """).format(base=self._reminder_due_sql("email"))

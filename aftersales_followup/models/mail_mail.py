@@ -6,6 +6,10 @@ from odoo.exceptions import AccessError
 from .aftersales_guarded_mixin import is_trusted
 
 AFTERSALES_MODEL_PREFIX = "aftersales."
+# Odoo's own composer is sending (an assignment notice, "send by email"): an in-process
+# marker set by mail.compose.message, never a context string a client could send.
+COMPOSER = object()
+COMPOSER_KEY = "aftersales_odoo_composer"
 
 
 class MailMail(models.Model):
@@ -21,6 +25,9 @@ class MailMail(models.Model):
 
     @api.model
     def create(self, vals):
+        if self.env.context.get(COMPOSER_KEY) is COMPOSER:
+            # Odoo's composer sends what a user may send from a document's chatter.
+            return super(MailMail, self).create(vals)
         model = vals.get("model")
         if not model and vals.get("mail_message_id"):
             # sudo: only the document model of the message the email is built on.
@@ -37,6 +44,16 @@ class MailMail(models.Model):
             # registered for these very emails are updated, with the emails' own state.
             self.env["aftersales.letter"].sudo()._sync_from_mails(self)
         return result
+
+    @api.multi
+    def send(self, auto_commit=False, raise_exception=False):
+        if self.env.context.get(COMPOSER_KEY) is COMPOSER:
+            # sudo: Odoo's composer sends at once the emails it has just queued in this
+            # very request (the marker is an in-process object, not a client's context);
+            # the after-sales emails are not readable by employees (record rule).
+            self = self.sudo()
+        return super(MailMail, self).send(auto_commit=auto_commit,
+                                          raise_exception=raise_exception)
 
     @api.multi
     def unlink(self):

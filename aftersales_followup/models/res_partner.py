@@ -1,8 +1,19 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 
+from odoo.exceptions import AccessError
+from odoo.tools import html_escape
+
 from .aftersales_call import SATISFACTION
+from .aftersales_guarded_mixin import is_trusted
+
+MANAGER_GROUP = "aftersales_followup.group_aftersales_manager"
+# The caller moves the open calls itself (a bulk reassignment): an in-process marker.
+CALLS_MOVED_BY_CALLER = object()
+CALLS_MOVED_KEY = "aftersales_calls_moved"
 
 
 class ResPartner(models.Model):
@@ -122,10 +133,90 @@ class ResPartner(models.Model):
             partner.aftersales_case_open_count = len(partner.aftersales_case_ids.filtered(
                 lambda c: c.state not in ("answered", "informed")))
 
-    def _aftersales_accepts_email(self):
-        """Consent for email: an address and no opt-out."""
+    # ------------------------------------------------------------------ CRUD
+
+    @api.multi
+    def write(self, vals):
+        """A supervisor assigns a customer's follow-up officer (S4); the customer's open
+        calls and their activities follow the new officer."""
+        before = {}
+        if "aftersales_user_id" in vals:
+            changed = self.filtered(
+                lambda p: not p._aftersales_unchanged("aftersales_user_id",
+                                                      vals["aftersales_user_id"]))
+            if changed and not is_trusted(self.env) \
+                    and not self.env.user.has_group(MANAGER_GROUP):
+                raise AccessError(_("Only an after-sales supervisor assigns a customer's "
+                                    "follow-up officer."))
+            if self.env.context.get(CALLS_MOVED_KEY) is not CALLS_MOVED_BY_CALLER:
+                before = {p.id: p._aftersales_officer() for p in changed}
+        result = super(ResPartner, self).write(vals)
+        if before:
+            self._aftersales_move_open_calls(before)
+        return result
+
+    # ------------------------------------------------------------------ who, and may we
+
+    # The one home of "who is the customer, who is their officer, may we phone, may we
+    # email": these methods for Python, the *_sql ones below for set-based SQL, built
+    # from the same rules. A fleet company's visits are often booked on a contact (its
+    # driver): the customer file is the commercial partner's, and a refusal by either
+    # the contact or the company is honoured.
+
+    def _aftersales_file(self):
+        """The customer file of these partners: their commercial partner."""
+        return self.mapped("commercial_partner_id")
+
+    def _aftersales_officer(self, company=None):
+        """The follow-up officer of this partner's customer file: the file's, else the
+        contact's own, else the dealership's default officer."""
         self.ensure_one()
-        return bool(self.email) and not self.opt_out
+        company = company or self.company_id or self.env.user.company_id
+        return self.commercial_partner_id.aftersales_user_id or self.aftersales_user_id \
+            or company.aftersales_default_user_id
+
+    def _aftersales_may_phone(self):
+        """Neither the contact nor the customer file asked not to be phoned."""
+        self.ensure_one()
+        return not (self.do_not_call or self.commercial_partner_id.do_not_call)
+
+    def _aftersales_accepts_email(self):
+        """Consent for email: an address, and no opt-out of the contact nor of the
+        customer file."""
+        self.ensure_one()
+        return bool(self.email) and not (self.opt_out or self.commercial_partner_id.opt_out)
+
+    @api.model
+    def _aftersales_file_join_sql(self, partner="p", file="f"):
+        """JOIN bringing the customer file ``file`` of the partner ``partner``."""
+        return sql.SQL("JOIN res_partner {f} ON {f}.id = COALESCE({p}.commercial_partner_id, "
+                       "{p}.id)").format(f=sql.Identifier(file), p=sql.Identifier(partner))
+
+    @api.model
+    def _aftersales_officer_sql(self, partner="p", file="f", company="c"):
+        """The officer (see _aftersales_officer); ``company`` is the res_company row."""
+        return sql.SQL("COALESCE({f}.aftersales_user_id, {p}.aftersales_user_id, "
+                       "{c}.aftersales_default_user_id)").format(
+            f=sql.Identifier(file), p=sql.Identifier(partner), c=sql.Identifier(company))
+
+    @api.model
+    def _aftersales_may_phone_sql(self, partner="p", file="f"):
+        return sql.SQL("NOT (COALESCE({p}.do_not_call, FALSE) "
+                       "OR COALESCE({f}.do_not_call, FALSE))").format(
+            f=sql.Identifier(file), p=sql.Identifier(partner))
+
+    @api.model
+    def _aftersales_opted_out_sql(self, partner="p", file="f"):
+        """The contact or the customer file refused email (and mail: a notice letter
+        goes by post only to those who did not)."""
+        return sql.SQL("(COALESCE({p}.opt_out, FALSE) OR COALESCE({f}.opt_out, FALSE))").format(
+            f=sql.Identifier(file), p=sql.Identifier(partner))
+
+    @api.model
+    def _aftersales_may_email_sql(self, partner="p", file="f"):
+        return sql.SQL("(COALESCE({p}.email, '') != '' AND NOT (COALESCE({p}.opt_out, FALSE) "
+                       "OR COALESCE({f}.opt_out, FALSE)))").format(
+            f=sql.Identifier(file), p=sql.Identifier(partner))
 
     def _aftersales_open_file(self, vehicle=None):
         """Create or complete the customer file (S1) when a vehicle comes in or is sold."""
@@ -145,6 +236,79 @@ class ResPartner(models.Model):
                 partner.sudo().write(vals)
             if vehicle and not vehicle.partner_id:
                 vehicle.sudo().partner_id = partner
+
+    # ------------------------------------------------------------------ officer turnover
+
+    def _aftersales_assign_officer(self, officer):
+        """Give these customer files to ``officer`` (a supervisor's bulk reassignment)
+        and move their open calls and activities to them. Returns the number of calls
+        moved."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only an after-sales supervisor reassigns customers."))
+        files = self.mapped("commercial_partner_id")
+        before = {p.id: p._aftersales_officer() for p in files
+                  if p.aftersales_user_id != officer}
+        # sudo: a supervisor without "Contact Creation" reassigns too; only the officer
+        # of these customer files is written.
+        files.filtered(lambda p: p.id in before).sudo().with_context(
+            **{CALLS_MOVED_KEY: CALLS_MOVED_BY_CALLER}).write(
+                {"aftersales_user_id": officer.id})
+        return files._aftersales_move_open_calls(before)
+
+    def _aftersales_move_open_calls(self, before):
+        """Move the open calls (to do, not answered) of these customer files and of
+        their contacts from their former officer (``before``: {file id: user}) to the
+        files' officer now, with the calls' activities, set-based: one UPDATE per change
+        of officer. As the ORM would, the new officer follows the calls and each call's
+        chatter tracks the officer; each customer file gets a note saying how many calls
+        moved. Returns the number of calls moved."""
+        Trace = self.env["aftersales.bulk.trace"]
+        Call = self.env["aftersales.call"]
+        groups = {}
+        for partner in self.filtered(lambda p: p.id in before):
+            old, new = before[partner.id], partner._aftersales_officer()
+            if old and new and old != new:
+                groups.setdefault((old, new), []).append(partner.id)
+        moved_total, notes = 0, {}
+        for (old, new), file_ids in groups.items():
+            self.env.cr.execute("""
+                WITH moved AS (
+                    UPDATE aftersales_call c
+                       SET user_id = %(new)s, write_uid = %(uid)s,
+                           write_date = now() AT TIME ZONE 'UTC'
+                      FROM res_partner p
+                     WHERE p.id = c.partner_id
+                       AND COALESCE(p.commercial_partner_id, p.id) = ANY(%(files)s)
+                       AND c.state IN ('todo', 'no_answer') AND c.user_id = %(old)s
+                 RETURNING c.id, COALESCE(p.commercial_partner_id, p.id) AS file_id
+                ), activity AS (
+                    UPDATE mail_activity a SET user_id = %(new)s, write_uid = %(uid)s,
+                           write_date = now() AT TIME ZONE 'UTC'
+                      FROM moved
+                     WHERE a.res_model = 'aftersales.call' AND a.res_id = moved.id
+                       AND a.user_id = %(old)s
+                )
+                SELECT id, file_id FROM moved ORDER BY id
+            """, {"new": new.id, "old": old.id, "uid": self.env.uid, "files": file_ids})
+            rows = self.env.cr.fetchall()
+            call_ids = [row[0] for row in rows]
+            Trace._subscribe("aftersales.call", call_ids, [new.id] * len(call_ids))
+            Trace._track(Call, "user_id", [(call_id, old.id, new.id) for call_id in call_ids])
+            counts = {}
+            for _call_id, file_id in rows:
+                counts[file_id] = counts.get(file_id, 0) + 1
+            for file_id in file_ids:
+                notes[file_id] = _(
+                    "Follow-up officer changed from %(old)s to %(new)s: %(count)d open "
+                    "calls and their activities moved.") % {
+                        "old": old.name, "new": new.name, "count": counts.get(file_id, 0)}
+            moved_total += len(call_ids)
+        Trace._note(self, {file_id: "<p>%s</p>" % html_escape(body)
+                           for file_id, body in notes.items()})
+        if moved_total:
+            Call.invalidate_cache(["user_id"])
+            self.env["mail.activity"].invalidate_cache()
+        return moved_total
 
     @api.multi
     def action_view_aftersales_calls(self):

@@ -15,3 +15,5 @@ from . import test_vehicle
 from . import test_migrations
 from . import test_guarded_fields
 from . import test_appointment
+from . import test_bulk_paths
+from . import test_customer_file

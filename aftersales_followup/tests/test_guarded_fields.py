@@ -270,6 +270,16 @@ class TestGuardedFields(AftersalesCommon):
         with self.assertRefused(AccessError):
             Mail.sudo(portal).create({"email_to": "anyone@example.com",
                                       "body_html": "<p>spam</p>", "subject": "Hi"})
+        # Odoo's own notice to a colleague given a call is queued as Odoo queues it
+        given = self.env["aftersales.call"].sudo(self.officer).create({
+            "partner_id": self.customer.id, "direction": "in", "purpose": "complaint",
+            "user_id": self.supervisor.id})
+        # (Odoo's composer sends it at once and deletes it once sent: none left failed)
+        self.assertIn(self.supervisor.partner_id,
+                      given.sudo().message_follower_ids.mapped("partner_id"))
+        self.assertFalse(Mail.sudo().search([("model", "=", "aftersales.call"),
+                                             ("res_id", "=", given.id),
+                                             ("state", "=", "exception")]))
         # other employees' emails behave as in Odoo
         mine = Mail.sudo(self.plain_user).create({
             "email_to": "colleague@dealer.example.com", "subject": "Lunch",

@@ -588,9 +588,8 @@ class AftersalesPartsRequest(models.Model):
         call."""
         self.ensure_one()
         partner = self.partner_id
-        officer = partner.aftersales_user_id or partner.commercial_partner_id.aftersales_user_id \
-            or self.company_id.aftersales_default_user_id or self.user_id
-        do_not_call = partner.do_not_call or partner.commercial_partner_id.do_not_call
+        officer = partner._aftersales_officer(self.company_id) or self.user_id
+        do_not_call = not partner._aftersales_may_phone()
         today = fields.Date.context_today(self)
         # sudo: a warehouse clerk receiving the parts has no right on the phone register;
         # the call is the suite's own, from this request's data.

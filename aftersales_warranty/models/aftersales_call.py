@@ -34,8 +34,8 @@ class AftersalesCall(models.Model):
         due = sql.SQL("""
             SELECT wc.partner_id, wc.vehicle_id, wc.company_id, r.id AS rule_id,
                    wc.id AS link_id,
-                   COALESCE(p.aftersales_user_id, c.aftersales_default_user_id) AS user_id,
-                   COALESCE(p.do_not_call, FALSE) AS do_not_call,
+                   {officer} AS user_id,
+                   NOT {may_phone} AS do_not_call,
                    p.name || ' - ' || wc.name AS name,
                    wc.date_closed + r.delay_days AS date_due,
                    wc.date_closed + r.window_days AS date_expiry
@@ -44,6 +44,7 @@ class AftersalesCall(models.Model):
                 ON r.active AND r.trigger = 'claim_closed'
                AND (r.company_id IS NULL OR r.company_id = wc.company_id)
               JOIN res_partner p ON p.id = wc.partner_id
+              {file_join}
               JOIN res_company c ON c.id = wc.company_id
              WHERE wc.state = 'closed' AND wc.id >= %(after)s
                AND wc.date_closed >= %(since)s
@@ -54,7 +55,7 @@ class AftersalesCall(models.Model):
                                 WHERE ac.claim_id = wc.id AND ac.rule_id = r.id)
              ORDER BY wc.id
              LIMIT %(limit)s
-        """).format(class_filter=self._rule_class_filter_sql())
+        """).format(class_filter=self._rule_class_filter_sql(), **self._customer_sql())
         return self._insert_due_calls(
             due, {"today": today, "since": since, "limit": batch_size, "after": after},
             "claim_id",

@@ -540,7 +540,7 @@ def drain(args, db, setup, servers, fault):
     supervisor, as in the web client."""
     crons_due_now(db)
     deadline = time.time() + args.drain_timeout
-    retried = False
+    retried = retried_mails = False
     while True:
         state = drain_state(db, setup)
         if state["failed_letters"] and not retried:
@@ -555,6 +555,23 @@ def drain(args, db, setup, servers, fault):
             fault.notes.append("after the load the supervisor retried %d failed letters"
                                % len(ids))
             retried = True
+            crons_due_now(db)
+            continue
+        # Odoo's own emails (the chatter's notices to staff) that the refusing server
+        # failed are not in the register: the administrator retries them as Odoo 11 has
+        # it, with the "Retry" button of Settings > Technical > Emails (mark_outgoing).
+        failed_mails = [row[0] for row in db.query(
+            """SELECT id FROM mail_mail WHERE state = 'exception' AND id NOT IN (
+                   SELECT mail_id FROM aftersales_letter WHERE mail_id IS NOT NULL)""")]
+        if failed_mails and not retried_mails and not state["failed_letters"]:
+            _uid, cookie = jsonrpc(servers[0].url, "/web/session/authenticate", {
+                "db": args.db, "login": "admin", "password": "admin"})
+            jsonrpc(servers[0].url, "/web/dataset/call_button", {
+                "model": "mail.mail", "method": "mark_outgoing",
+                "args": [failed_mails, {}]}, cookie)
+            fault.notes.append("after the load the administrator retried %d failed "
+                               "emails of Odoo's own" % len(failed_mails))
+            retried_mails = True
             crons_due_now(db)
             continue
         if not any(state.values()):
