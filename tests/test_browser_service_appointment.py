@@ -9,6 +9,7 @@ import pytest
 import odoo
 
 from browser.harness import Browser, chromium, odoo_server
+from environments import own_environments
 
 WEB_DB = os.environ.get("AFTERSALES_WEB_DB")
 pytestmark = pytest.mark.skipif(
@@ -52,7 +53,7 @@ def reminder_call(url):
     call register is written by the suite only (not over XML-RPC, not even by the
     administrator): it is made in-process on the web database, as the scheduled action
     would, and committed for the server to see."""
-    with odoo.registry(WEB_DB).cursor() as cr:
+    with own_environments(), odoo.registry(WEB_DB).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         partner = env.ref("aftersales_followup.partner_zhao_min")
         vehicle = env.ref("aftersales_followup.vehicle_zhao_min")
