@@ -206,7 +206,7 @@ class AftersalesCase(models.Model):
 
     # ------------------------------------------------------------------ actions
 
-    def _check_state(self, allowed, action):
+    def _aftersales_ensure_state(self, allowed, action):
         for case in self:
             if case.state not in allowed:
                 raise UserError(_(
@@ -216,7 +216,7 @@ class AftersalesCase(models.Model):
     @api.multi
     def action_answer(self):
         """Answered on the call: nothing left to do."""
-        self._check_state(("study", "escalated"), _("answered"))
+        self._aftersales_ensure_state(("study", "escalated"), _("answered"))
         for case in self:
             if not case.solution:
                 raise UserError(_("Write the answer given to the customer first."))
@@ -228,14 +228,14 @@ class AftersalesCase(models.Model):
 
     @api.multi
     def action_study(self):
-        self._check_state(("answered",), _("put back to study"))
+        self._aftersales_ensure_state(("answered",), _("put back to study"))
         self._aftersales_trusted().write({"state": "study"})
         return True
 
     @api.multi
     def action_escalate(self):
         """Report to the business supervisor and ask for a solution (S7)."""
-        self._check_state(("study",), _("escalated"))
+        self._aftersales_ensure_state(("study",), _("escalated"))
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         today = fields.Date.context_today(self)
         for case in self:
@@ -256,7 +256,7 @@ class AftersalesCase(models.Model):
     @api.multi
     def action_solve(self):
         """The solution is known: the officer must tell the customer today."""
-        self._check_state(("study", "escalated"), _("solved"))
+        self._aftersales_ensure_state(("study", "escalated"), _("solved"))
         for case in self:
             if not (case.solution or "").strip():
                 raise UserError(_("Write the solution before marking the case solved."))
@@ -273,7 +273,7 @@ class AftersalesCase(models.Model):
     @api.multi
     def action_inform(self):
         """The customer was told the solution."""
-        self._check_state(("solved",), _("marked as informed"))
+        self._aftersales_ensure_state(("solved",), _("marked as informed"))
         self._aftersales_trusted().write(
             {"state": "informed", "date_informed": fields.Date.context_today(self)})
         self._aftersales_close_activities()
@@ -308,7 +308,7 @@ class AftersalesCase(models.Model):
     def action_send_reply_letter(self):
         """Tell the customer the solution by a reply letter (答复函): an email when they
         accept email, otherwise a letter to print and post; both are registered."""
-        self._check_state(("solved",), _("answered by letter"))
+        self._aftersales_ensure_state(("solved",), _("answered by letter"))
         template = self.env.ref("aftersales_followup.mail_template_case_reply")
         Letter = self.env["aftersales.letter"]
         for case in self:

@@ -168,13 +168,7 @@ class AftersalesVehicle(models.Model):
             if error:
                 raise ValidationError(error)
 
-    @api.constrains("odometer")
-    def _check_odometer(self):
-        for vehicle in self:
-            if vehicle.odometer < 0:
-                raise ValidationError(_("The odometer cannot be negative."))
-
-    def _check_vin_free(self, vin, company_id):
+    def _aftersales_ensure_vin_free(self, vin, company_id):
         """Refuse a VIN already used in the company with a clear message, before the
         database's unique constraint would answer with a raw integrity error."""
         error = self._vin_error_message(vin)
@@ -188,7 +182,7 @@ class AftersalesVehicle(models.Model):
                 "vin": vin, "vehicle": duplicate.display_name})
 
     @api.model
-    def _check_value_types(self, vals):
+    def _aftersales_ensure_value_types(self, vals):
         """Values from outside (XML-RPC, imports) of a type Odoo would mangle silently or
         fail on unclearly are refused with a reason."""
         vin = vals.get("vin")
@@ -200,15 +194,19 @@ class AftersalesVehicle(models.Model):
         if isinstance(odometer, float) and not odometer.is_integer():
             raise ValidationError(_(
                 "The odometer is read in whole kilometres: %s is not.") % odometer)
+        # Here rather than in an @api.constrains: the database's CHECK (kept for bulk
+        # SQL) would refuse the row first, with a raw error.
+        if isinstance(odometer, (int, float)) and odometer < 0:
+            raise ValidationError(_("The odometer cannot be negative."))
 
     @api.model
     def create(self, vals):
-        self._check_value_types(vals)
+        self._aftersales_ensure_value_types(vals)
         if "vin" in vals:
             vals["vin"] = normalize_vin(vals["vin"])
             company_id = vals.get("company_id") or self.default_get(
                 ["company_id"]).get("company_id")
-            self._check_vin_free(vals["vin"], company_id)
+            self._aftersales_ensure_vin_free(vals["vin"], company_id)
         vehicle = super(AftersalesVehicle, self).create(vals)
         if vehicle.odometer:
             self.env["aftersales.odometer.reading"]._aftersales_trusted().create({
@@ -220,15 +218,15 @@ class AftersalesVehicle(models.Model):
 
     @api.multi
     def write(self, vals):
-        self._check_value_types(vals)
+        self._aftersales_ensure_value_types(vals)
         if "vin" in vals or "company_id" in vals:
             if "vin" in vals:
                 vals["vin"] = normalize_vin(vals["vin"])
             for vehicle in self:
-                vehicle._check_vin_free(vals.get("vin", vehicle.vin),
-                                        vals.get("company_id", vehicle.company_id.id))
+                vehicle._aftersales_ensure_vin_free(
+                    vals.get("vin", vehicle.vin), vals.get("company_id", vehicle.company_id.id))
         if vals.get("odometer") is not None:
-            self._check_odometer_not_decreasing(vals["odometer"])
+            self._aftersales_ensure_odometer_not_decreasing(vals["odometer"])
         if vals.get("odometer") and not vals.get("odometer_date"):
             vals["odometer_date"] = fields.Date.context_today(self)
         result = super(AftersalesVehicle, self).write(vals)
@@ -244,7 +242,7 @@ class AftersalesVehicle(models.Model):
                     "date": vals["odometer_date"], "source": source})
         return result
 
-    def _check_odometer_not_decreasing(self, new_reading):
+    def _aftersales_ensure_odometer_not_decreasing(self, new_reading):
         for vehicle in self:
             if new_reading < vehicle.odometer:
                 raise ValidationError(_(

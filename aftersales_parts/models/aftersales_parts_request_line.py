@@ -204,14 +204,11 @@ class AftersalesPartsRequestLine(models.Model):
 
     # ------------------------------------------------------------------ constraints
 
-    @api.constrains("quantity")
-    def _check_quantity(self):
-        for line in self:
-            line._check_quantity_value(line.quantity)
-
     @api.model
-    def _check_quantity_value(self, quantity):
-        # Checked before the database's own CHECK, which would only give a raw error.
+    def _aftersales_ensure_quantity_value(self, quantity):
+        # The one check of the quantity, in create and write: it must run before the
+        # database's own CHECK (kept for bulk SQL), which would only give a raw error, so
+        # it cannot be an @api.constrains (those run after the INSERT).
         if (quantity or 0.0) <= 0:
             raise ValidationError(_(
                 "The quantity of a requested part must be more than zero (not %s).")
@@ -241,9 +238,9 @@ class AftersalesPartsRequestLine(models.Model):
 
     @api.model
     def create(self, vals):
-        self._check_quantity_value(vals.get("quantity", 1.0))
+        self._aftersales_ensure_quantity_value(vals.get("quantity", 1.0))
         if vals.get("fitment_override"):
-            self._check_override_allowed()
+            self._aftersales_ensure_override_allowed()
         request = self.env["aftersales.parts.request"].browse(vals.get("request_id"))
         if request.state not in ("draft", False):
             raise UserError(_("%s is confirmed: parts can only be added to a draft "
@@ -253,9 +250,9 @@ class AftersalesPartsRequestLine(models.Model):
     @api.multi
     def write(self, vals):
         if "quantity" in vals:
-            self._check_quantity_value(vals["quantity"])
+            self._aftersales_ensure_quantity_value(vals["quantity"])
         if vals.get("fitment_override"):
-            self._check_override_allowed()
+            self._aftersales_ensure_override_allowed()
         if "product_id" in vals and "fitment_override" not in vals \
                 and not self.env.user.has_group(MANAGER_GROUP):
             # A manager's acceptance was for the part chosen then, not for a new one.
@@ -275,7 +272,7 @@ class AftersalesPartsRequestLine(models.Model):
                               "request first."))
         return super(AftersalesPartsRequestLine, self).unlink()
 
-    def _check_override_allowed(self):
+    def _aftersales_ensure_override_allowed(self):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(_("Only an after-sales manager can accept a part that does "
                                 "not fit the vehicle."))

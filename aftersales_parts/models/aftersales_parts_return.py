@@ -76,10 +76,10 @@ class AftersalesPartsReturn(models.Model):
     @api.constrains("claim_id")
     def _check_claim_replacement(self):
         for parts_return in self:
-            parts_return._check_claim_value(parts_return.claim_id)
+            parts_return._aftersales_ensure_claim_value(parts_return.claim_id)
 
     @api.model
-    def _check_claim_value(self, claim):
+    def _aftersales_ensure_claim_value(self, claim):
         if not self._claim_approved_for_replacement(claim):
             raise ValidationError(_(
                 "%(claim)s is not approved for replacement (compensation: %(kind)s, state: "
@@ -105,7 +105,7 @@ class AftersalesPartsReturn(models.Model):
         claim = self.env["aftersales.warranty.claim"].browse(vals.get("claim_id"))
         if claim:
             # Refused before anything is written, with the reason in words.
-            self._check_claim_value(claim)
+            self._aftersales_ensure_claim_value(claim)
             vals.setdefault("company_id", claim.company_id.id)
             if not vals.get("manufacturer_id") and claim.manufacturer_id:
                 vals["manufacturer_id"] = claim.manufacturer_id.id
@@ -133,7 +133,7 @@ class AftersalesPartsReturn(models.Model):
             if not parts_return.line_ids:
                 raise UserError(_("%s has no defective parts to return.")
                                 % parts_return.name)
-            self._check_claim_value(parts_return.claim_id)
+            self._aftersales_ensure_claim_value(parts_return.claim_id)
         for parts_return in self:
             picking = parts_return._create_picking()
             parts_return._aftersales_trusted().write(

@@ -30,14 +30,9 @@ class AftersalesPartsReturnLine(models.Model):
         ("quantity_positive", "CHECK(quantity > 0)", "The quantity must be positive."),
     ]
 
-    @api.constrains("quantity")
-    def _check_quantity(self):
-        for line in self:
-            self._check_quantity_value(line.quantity)
-
     @api.model
-    def _check_quantity_value(self, quantity):
-        # Checked before the database's own CHECK, which would only give a raw error.
+    def _aftersales_ensure_quantity_value(self, quantity):
+        # The one check of the quantity, in create and write (see the request line's).
         if (quantity or 0.0) <= 0:
             raise ValidationError(_(
                 "The quantity of a returned part must be more than zero (not %s).")
@@ -53,11 +48,11 @@ class AftersalesPartsReturnLine(models.Model):
 
     @api.model
     def create(self, vals):
-        self._check_quantity_value(vals.get("quantity", 1.0))
+        self._aftersales_ensure_quantity_value(vals.get("quantity", 1.0))
         return super(AftersalesPartsReturnLine, self).create(vals)
 
     @api.multi
     def write(self, vals):
         if "quantity" in vals:
-            self._check_quantity_value(vals["quantity"])
+            self._aftersales_ensure_quantity_value(vals["quantity"])
         return super(AftersalesPartsReturnLine, self).write(vals)

@@ -96,7 +96,7 @@ class AftersalesWarrantyClaim(models.Model):
         no open return, ready to ship to the manufacturer. Returns the returns made."""
         returns = self.env["aftersales.parts.return"]
         for claim in self:
-            returns._check_claim_value(claim)
+            returns._aftersales_ensure_claim_value(claim)
             if claim.parts_return_ids.filtered(lambda r: r.state != "cancelled"):
                 if raise_if_empty:
                     raise UserError(_("%s already has a parts return.") % claim.name)

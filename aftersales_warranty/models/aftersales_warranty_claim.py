@@ -300,12 +300,6 @@ class AftersalesWarrantyClaim(models.Model):
                     "owner (%(handover)s).") % {
                         "date": claim.date_failure, "handover": handover})
 
-    @api.constrains("odometer")
-    def _check_odometer(self):
-        for claim in self:
-            if claim.odometer < 0:
-                raise ValidationError(_("The odometer cannot be negative."))
-
     @api.constrains("amount_approved", "line_ids")
     def _check_amount_approved(self):
         for claim in self:
@@ -336,7 +330,7 @@ class AftersalesWarrantyClaim(models.Model):
                 vals["manufacturer_id"] = \
                     vehicle.product_id.warranty_manufacturer_id.id or False
             vals.setdefault("odometer", vehicle.odometer)
-            self._check_odometer_reading(vehicle, vals["odometer"] or 0)
+            self._aftersales_ensure_odometer_reading(vehicle, vals["odometer"] or 0)
         if vals.get("name", _("New")) == _("New") or not vals.get("name"):
             vals["name"] = self.env["ir.sequence"].with_context(
                 force_company=vals.get("company_id")).next_by_code(
@@ -354,7 +348,7 @@ class AftersalesWarrantyClaim(models.Model):
                     vals.get("vehicle_id", claim.vehicle_id.id))
                 reading = vals.get("odometer", claim.odometer)
                 if vehicle != claim.vehicle_id or reading != claim.odometer:
-                    self._check_odometer_reading(vehicle, reading)
+                    self._aftersales_ensure_odometer_reading(vehicle, reading)
         result = super(AftersalesWarrantyClaim, self).write(vals)
         if vals.get("odometer") is not None or vals.get("vehicle_id"):
             self._record_vehicle_odometer()
@@ -373,7 +367,7 @@ class AftersalesWarrantyClaim(models.Model):
     def action_submit(self):
         """The service desk hands the claim over for assessment; the customer gets an
         acknowledgement."""
-        self._check_transition("submit")
+        self._aftersales_ensure_transition("submit")
         for claim in self:
             if not claim.line_ids:
                 raise UserError(_("%s: add the parts and labour claimed before submitting.")
@@ -389,7 +383,7 @@ class AftersalesWarrantyClaim(models.Model):
     @api.multi
     def action_assess(self):
         """Start the quality assessment (质量鉴定)."""
-        self._check_transition("assess")
+        self._aftersales_ensure_transition("assess")
         for claim in self:
             vals = {"state": "assessment"}
             if not claim.inspector_id:
@@ -401,8 +395,9 @@ class AftersalesWarrantyClaim(models.Model):
     def action_approve(self):
         """A manager accepts the claim, within the company's approval limit; above it, a
         senior approver. The customer is told the decision."""
-        self._check_manager(_("Only an after-sales manager can approve a warranty claim."))
-        self._check_transition("approve")
+        self._aftersales_ensure_manager(
+            _("Only an after-sales manager can approve a warranty claim."))
+        self._aftersales_ensure_transition("approve")
         for claim in self:
             if not claim.compensation_kind:
                 raise UserError(_("%s: choose the compensation before approving.")
@@ -429,8 +424,9 @@ class AftersalesWarrantyClaim(models.Model):
     @api.multi
     def action_reject(self):
         """A manager refuses the claim; the customer is told why."""
-        self._check_manager(_("Only an after-sales manager can reject a warranty claim."))
-        self._check_transition("reject")
+        self._aftersales_ensure_manager(
+            _("Only an after-sales manager can reject a warranty claim."))
+        self._aftersales_ensure_transition("reject")
         for claim in self:
             if not (claim.rejection_reason or "").strip():
                 raise UserError(_("%s: write the reason of the rejection first; the "
@@ -449,13 +445,13 @@ class AftersalesWarrantyClaim(models.Model):
         """Carry out the decision: a repair, replacement or goodwill repair is put on the
         service visit, at no charge for what the approval covers; a refund records the
         amount approved."""
-        self._check_manager(_("Only an after-sales manager can carry out the compensation "
-                              "of a warranty claim."))
+        self._aftersales_ensure_manager(_(
+            "Only an after-sales manager can carry out the compensation of a warranty claim."))
         for claim in self:
             if claim.state in ("draft", "submitted", "assessment", "rejected"):
                 raise UserError(_("%s must be approved before it is compensated.")
                                 % claim.name)
-        self._check_transition("compensate")
+        self._aftersales_ensure_transition("compensate")
         today = fields.Date.context_today(self)
         for claim in self:
             vals = {"state": "compensated", "date_compensated": today}
@@ -485,8 +481,9 @@ class AftersalesWarrantyClaim(models.Model):
     @api.multi
     def action_close(self):
         """The claim is settled; the customer gets a follow-up call a few days later."""
-        self._check_manager(_("Only an after-sales manager can close a warranty claim."))
-        self._check_transition("close")
+        self._aftersales_ensure_manager(
+            _("Only an after-sales manager can close a warranty claim."))
+        self._aftersales_ensure_transition("close")
         self._aftersales_trusted().write({
             "state": "closed", "date_closed": fields.Date.context_today(self)})
         self._aftersales_close_activities()
@@ -536,7 +533,7 @@ class AftersalesWarrantyClaim(models.Model):
     def _state_label(self, state):
         return dict(self._fields["state"]._description_selection(self.env))[state]
 
-    def _check_transition(self, step):
+    def _aftersales_ensure_transition(self, step):
         labels = {
             "submit": _("submitted"), "assess": _("assessed"), "approve": _("approved"),
             "reject": _("rejected"), "compensate": _("compensated"), "close": _("closed"),
@@ -547,7 +544,7 @@ class AftersalesWarrantyClaim(models.Model):
                     "claim": claim.name, "state": self._state_label(claim.state),
                     "step": labels[step]})
 
-    def _check_manager(self, message):
+    def _aftersales_ensure_manager(self, message):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(message)
 
@@ -597,7 +594,7 @@ class AftersalesWarrantyClaim(models.Model):
                                 for name in names))
 
     @api.model
-    def _check_odometer_reading(self, vehicle, reading):
+    def _aftersales_ensure_odometer_reading(self, vehicle, reading):
         if reading < 0:
             raise ValidationError(_("The odometer cannot be negative."))
         if reading < vehicle.odometer:

@@ -117,15 +117,15 @@ class AftersalesWarrantyClaimLine(models.Model):
 
     @api.multi
     def write(self, vals):
-        self._check_claim_open()
+        self._aftersales_ensure_claim_open()
         return super(AftersalesWarrantyClaimLine, self).write(vals)
 
     @api.multi
     def unlink(self):
-        self._check_claim_open()
+        self._aftersales_ensure_claim_open()
         return super(AftersalesWarrantyClaimLine, self).unlink()
 
-    def _check_claim_open(self):
+    def _aftersales_ensure_claim_open(self):
         for claim in self.mapped("claim_id"):
             if claim.state in DECIDED_STATES:
                 raise UserError(_("%s is decided: its parts and labour can no longer "

@@ -114,8 +114,8 @@ class AftersalesWarrantyFeedback(models.Model):
     def action_collect(self):
         """Take the manufacturer's approved claims decided in the period and not yet
         reported."""
-        self._check_manager()
-        self._check_draft()
+        self._aftersales_ensure_manager()
+        self._aftersales_ensure_draft()
         claim_model = self.env["aftersales.warranty.claim"]
         for batch in self:
             claims = claim_model.search([
@@ -132,10 +132,10 @@ class AftersalesWarrantyFeedback(models.Model):
     def action_send(self):
         """Produce the CSV file, attach it, email it to the manufacturer and mark the
         claims reported."""
-        self._check_manager()
-        self._check_draft()
+        self._aftersales_ensure_manager()
+        self._aftersales_ensure_draft()
         for batch in self:
-            batch._check_sendable()
+            batch._aftersales_ensure_sendable()
         template = self.env.ref("aftersales_warranty.mail_template_warranty_feedback")
         for batch in self:
             attachment = self.env["ir.attachment"].create({
@@ -157,17 +157,17 @@ class AftersalesWarrantyFeedback(models.Model):
 
     # ------------------------------------------------------------------ helpers
 
-    def _check_manager(self):
+    def _aftersales_ensure_manager(self):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(_("Only an after-sales manager can send quality feedback to "
                                 "the manufacturer."))
 
-    def _check_draft(self):
+    def _aftersales_ensure_draft(self):
         for batch in self:
             if batch.state != "draft":
                 raise UserError(_("%s was already sent.") % batch.name)
 
-    def _check_sendable(self):
+    def _aftersales_ensure_sendable(self):
         self.ensure_one()
         if not self.claim_ids:
             raise UserError(_("%s has no claim to report: collect the claims of the period "

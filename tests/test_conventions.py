@@ -1,0 +1,64 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""OCA conventions a reviewer checks by reading, checked here so they stay true."""
+import ast
+import glob
+import os
+import re
+
+import polib
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ADDONS = sorted(
+    os.path.basename(os.path.dirname(path))
+    for path in glob.glob(os.path.join(ROOT, "*", "__manifest__.py")))
+
+
+def _addon_sources(addon):
+    for path in sorted(glob.glob(os.path.join(ROOT, addon, "**", "*.py"), recursive=True)):
+        if os.sep + "tests" + os.sep not in path and os.sep + "migrations" + os.sep not in path:
+            yield path
+
+
+def _decorator_names(function):
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        yield ast.unparse(target)
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_check_prefix_is_for_constraints_only(addon):
+    """Odoo reads ``_check_*`` as a constraint; a helper with the prefix looks like one
+    and is not (OCA guidelines: "_check_" + name for @api.constrains methods)."""
+    misnamed = []
+    for path in _addon_sources(addon):
+        with open(path, encoding="utf-8") as source:
+            tree = ast.parse(source.read(), path)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("_check_"):
+                if "api.constrains" not in set(_decorator_names(node)):
+                    misnamed.append("%s:%d %s" % (os.path.relpath(path, ROOT), node.lineno,
+                                                  node.name))
+    assert misnamed == []
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_manifest_states_its_development_status(addon):
+    with open(os.path.join(ROOT, addon, "__manifest__.py"), encoding="utf-8") as manifest:
+        values = ast.literal_eval(manifest.read())
+    assert values.get("development_status") in ("Alpha", "Beta", "Production/Stable", "Mature")
+    assert values.get("license") == "LGPL-3"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_no_requirement_code_in_what_users_read(addon):
+    """The S1..S16 codes of the source document are for developers (comments, tests):
+    a dealer reads field labels, help texts and messages, all of which go through the
+    addon's translation template."""
+    template = polib.pofile(os.path.join(ROOT, addon, "i18n", "%s.pot" % addon))
+    coded = [entry.msgid for entry in template
+             if re.search(r"(?<![\w-])S1?[0-9](?![\w])", entry.msgid)
+             # a demo vehicle model's name, not a requirement
+             and entry.msgid != "Sedan S3"]
+    assert coded == []
