@@ -115,7 +115,7 @@ class TestConsultation(AftersalesCommon):
         studied.action_inform()
         cases = on_call | studied
         Report = self.env["aftersales.case.report"]
-        rows = Report.search([("case_id", "in", cases.ids)], order="case_id")
+        rows = Report.search([("case_id", "in", cases.ids)], order="id")
         self.assertEqual(rows.mapped("answered_on_call"), [100, 0])
         groups = Report.read_group(
             [("case_id", "in", cases.ids)], ["kind", "answered_on_call"], ["kind"])

@@ -172,7 +172,7 @@ class TestKpiReport(AftersalesCommon):
 
     def test_cases_same_day_rate_and_answered_on_the_call_apart(self):
         cases = self.known_cases()
-        rows = self.CaseReport.search([("case_id", "in", cases.ids)], order="case_id")
+        rows = self.CaseReport.search([("case_id", "in", cases.ids)], order="id")
         self.assertEqual(rows.mapped("answered_on_call"), [100, 0, 0, 0])
         self.assertEqual(rows.mapped("informed_same_day"), [0, 100, 0, 0])
         [group] = self.CaseReport.sudo(self.supervisor).read_group(
