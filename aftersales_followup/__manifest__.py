@@ -6,7 +6,7 @@
                "phone register, cases answered the same day, campaigns, letters, "
                "satisfaction surveys, inbound email, technical knowledge, training, "
                "service appointments",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
     "author": "After-sales suite contributors",
@@ -51,6 +51,9 @@
         "wizards/aftersales_officer_reassign_views.xml",
         "views/aftersales_appointment_views.xml",
         "report/aftersales_appointment_report_views.xml",
+        "report/aftersales_call_report_views.xml",
+        "report/aftersales_case_report_views.xml",
+        "report/aftersales_dashboard_views.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",

@@ -405,7 +405,8 @@ def test_a_case_is_not_informed_without_a_solution(world):
                          {"informed_same_day": True}, contexts=FORGED[:2])
 
 
-@pytest.mark.parametrize("vals", [{"state": "done"}, {"on_time": 1.0}, {"reached": 1.0},
+@pytest.mark.parametrize("vals", [{"state": "done"},
+                                  {"date_first_attempt": "2026-01-01 07:00:00"},
                                   {"survey_score": 5.0}, {"date_call": "2026-01-01 08:00:00"},
                                   {"attempt_count": 0}], ids=lambda vals: list(vals)[0])
 def test_officer_writes_no_call_state_or_figure(world, vals):

@@ -51,7 +51,8 @@ class AftersalesCall(models.Model):
     _aftersales_company_links = ("partner_id", "vehicle_id", "sale_order_id", "campaign_id",
                                  "need_id")
     _aftersales_guarded_fields = (
-        "state", "date_call", "attempt_count", "cancel_reason", "rule_id", "campaign_id",
+        "state", "date_call", "date_first_attempt", "attempt_count", "cancel_reason",
+        "rule_id", "campaign_id",
         "need_id", "survey_user_input_id", "survey_score", "survey_date", "survey_comment",
         "satisfaction_from_survey", "missed_appointment_id")
 
@@ -97,7 +98,12 @@ class AftersalesCall(models.Model):
         ("campaign", "Campaign cancelled"),
         ("manual", "Cancelled by the officer"),
     ], string="Cancelled because", readonly=True, copy=False)
-    date_call = fields.Datetime(string="Called on", copy=False, readonly=True)
+    date_call = fields.Datetime(
+        string="Reached on", copy=False, readonly=True,
+        help="When the customer was reached (the call done): the last contact.")
+    date_first_attempt = fields.Datetime(
+        string="First attempt on", copy=False, readonly=True,
+        help="When the customer was first phoned, answered or not.")
     duration = fields.Float(string="Duration (min)")
     attempt_count = fields.Integer(string="Attempts", copy=False,
                                    help="Calls made without reaching the customer.")
@@ -118,19 +124,6 @@ class AftersalesCall(models.Model):
         "res.company", required=True, index=True,
         default=lambda self: self.env["res.company"]._company_default_get("aftersales.call"))
     active = fields.Boolean(default=True)
-    # KPI figures (S14/S15), stored so that pivot and graph views can aggregate them
-    # Floats, not integers: the pivot shows an average of integers rounded to 0 or 1.
-    satisfaction_value = fields.Float(
-        string="Satisfaction score", compute="_compute_kpi", store=True,
-        group_operator="avg", digits=(3, 2))
-    on_time = fields.Float(
-        string="Done on time", compute="_compute_kpi", store=True, group_operator="avg",
-        digits=(3, 2),
-        help="1 when the call was done by its due date: averaged, the on-time share.")
-    reached = fields.Float(
-        compute="_compute_kpi", store=True, group_operator="avg", digits=(3, 2),
-        help="1 when the customer was reached: averaged, the reach rate.")
-    expired = fields.Integer(compute="_compute_kpi", store=True, group_operator="sum")
     case_count = fields.Integer(string="Number of cases", compute="_compute_case_count")
     vehicle_model_id = fields.Many2one(
         "product.product", string="Vehicle model", related="vehicle_id.product_id",
@@ -164,48 +157,6 @@ class AftersalesCall(models.Model):
         string="Satisfaction from the survey",
         readonly=True, copy=False,
         help="The satisfaction was not given on the phone but taken from the survey.")
-
-    @api.depends("state", "date_call", "date_due", "satisfaction")
-    def _compute_kpi(self):
-        for call in self:
-            call.satisfaction_value = int(call.satisfaction) if call.satisfaction else 0
-            call.reached = 1 if call.state == "done" else 0
-            call.expired = 1 if call.state == "expired" else 0
-            done_day = call.date_call and fields.Date.to_string(
-                fields.Datetime.context_timestamp(
-                    call, fields.Datetime.from_string(call.date_call)).date())
-            call.on_time = 1 if (call.state == "done" and done_day and call.date_due
-                                 and done_day <= call.date_due) else 0
-
-    # Averaged measures that count only the calls given a score, with the domain of those.
-    _aftersales_scored_measures = {
-        "satisfaction_value": [("satisfaction", "!=", False)],
-        "survey_score": [("survey_score", ">", 0)],
-    }
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
-                   lazy=True):
-        """The average satisfaction (phone or survey) of a group counts only the calls that
-        were given a score: unscored calls store 0 and would drag the KPI down."""
-        groups = super(AftersalesCall, self).read_group(
-            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
-        asked = set(f.split(":")[0] for f in fields)
-        groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
-        keys = groupby[:1] if lazy else groupby
-
-        def key(group):
-            return tuple(str(group.get(name)) for name in keys)
-        for measure, scored in self._aftersales_scored_measures.items():
-            if measure not in asked:
-                continue
-            rated = super(AftersalesCall, self).read_group(
-                list(domain) + scored, [measure] + [k.split(":")[0] for k in keys], keys,
-                lazy=False)
-            averages = {key(group): group[measure] for group in rated}
-            for group in groups:
-                group[measure] = averages.get(key(group), 0)
-        return groups
 
     def _compute_case_count(self):
         for call in self:
@@ -270,8 +221,10 @@ class AftersalesCall(models.Model):
                         self.env))[call.state]})
         now = fields.Datetime.now()
         for call in self:
-            call._aftersales_trusted().write(
-                {"state": "done", "date_call": call.date_call or now})
+            # Reached now: an earlier no-answer is the first attempt, not the contact.
+            call._aftersales_trusted().write({
+                "state": "done", "date_call": now,
+                "date_first_attempt": call.date_first_attempt or now})
         self._aftersales_close_activities()
         self.filtered(lambda c: c.satisfaction in UNHAPPY)._alert_supervisor_unhappy()
         self._send_satisfaction_surveys()
@@ -285,9 +238,10 @@ class AftersalesCall(models.Model):
         for call in self:
             if call.state not in ("todo", "no_answer"):
                 raise UserError(_("Only a call to do can be marked as not answered."))
+            # Not reached: date_call stays empty, the first try is kept.
             call._aftersales_trusted().write({
                 "state": "no_answer", "attempt_count": call.attempt_count + 1,
-                "date_call": fields.Datetime.now()})
+                "date_first_attempt": call.date_first_attempt or fields.Datetime.now()})
         template = self.env.ref("aftersales_followup.mail_template_call_no_answer",
                                 raise_if_not_found=False)
         if template:
@@ -694,13 +648,12 @@ class AftersalesCall(models.Model):
                 INSERT INTO aftersales_call (
                     name, partner_id, vehicle_id, rule_id, {link}, direction, purpose,
                     state, cancel_reason, date_due, date_expiry, user_id, company_id, active,
-                    attempt_count,
-                    satisfaction_value, on_time, reached, expired, notes, vehicle_model_id,
+                    attempt_count, notes, vehicle_model_id,
                     create_uid, create_date, write_uid, write_date)
                 SELECT name, partner_id, vehicle_id, rule_id, link_id, 'out', %(purpose)s,
                        CASE WHEN do_not_call THEN 'cancelled' ELSE 'todo' END,
                        CASE WHEN do_not_call THEN 'do_not_call' END,
-                       date_due, date_expiry, user_id, company_id, TRUE, 0, 0, 0, 0, 0,
+                       date_due, date_expiry, user_id, company_id, TRUE, 0,
                        CASE WHEN do_not_call THEN %(dnc_note)s END,
                        (SELECT v.product_id FROM aftersales_vehicle v
                          WHERE v.id = due.vehicle_id),
@@ -764,7 +717,7 @@ class AftersalesCall(models.Model):
                    FOR UPDATE
             ), gone AS (
                 UPDATE aftersales_call c
-                   SET state = 'expired', expired = 1,
+                   SET state = 'expired',
                        write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
                   FROM due
                  WHERE c.id = due.id AND c.state = due.state
@@ -782,7 +735,7 @@ class AftersalesCall(models.Model):
             self, "state", [(call_id, old, "expired") for call_id, old, _recent in rows])
         recent_ids = [call_id for call_id, _old, recent_one in rows if recent_one]
         if rows:
-            self.invalidate_cache(["state", "expired"], [row[0] for row in rows])
+            self.invalidate_cache(["state"], [row[0] for row in rows])
         if recent_ids:
             self.browse(recent_ids)._send_satisfaction_surveys()
         return len(rows)

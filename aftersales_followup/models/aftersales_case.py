@@ -40,7 +40,8 @@ class AftersalesCase(models.Model):
     # Set by the case's buttons only: where it stands and when, who it was escalated
     # to, whether its answer is published, and how the customer reached us.
     _aftersales_company_links = ("call_id", "partner_id", "vehicle_id")
-    _aftersales_guarded_fields = ("state", "date_solved", "date_informed", "supervisor_id",
+    _aftersales_guarded_fields = ("state", "date_solved", "date_informed",
+                                  "datetime_informed", "supervisor_id",
                                   "published", "channel")
 
     name = fields.Char(string="Subject", required=True, track_visibility="onchange")
@@ -71,13 +72,14 @@ class AftersalesCase(models.Model):
     solution = fields.Text(track_visibility="onchange", copy=False)
     date_solved = fields.Date(string="Solved on", copy=False, readonly=True)
     date_informed = fields.Date(string="Customer informed on", copy=False, readonly=True)
+    datetime_informed = fields.Datetime(
+        string="Customer informed at", copy=False, readonly=True,
+        help="When the customer was told the solution (or answered on the call): the "
+             "end of the time to answer measured in the cases analysis.")
     informed_same_day = fields.Boolean(
         string="Informed the same day",
         compute="_compute_informed_same_day", store=True,
         help="The customer was told the solution on the day it was known.")
-    informed_same_day_rate = fields.Float(
-        string="Informed the same day", compute="_compute_informed_same_day", store=True,
-        group_operator="avg", digits=(3, 2))
     letter_ids = fields.One2many("aftersales.letter", "case_id", string="Reply letters")
     company_id = fields.Many2one(
         "res.company", required=True, index=True,
@@ -89,11 +91,6 @@ class AftersalesCase(models.Model):
     ], required=True, default="phone", index=True,
         help="How the customer reached us: on a call, or by email to the after-sales "
              "address.")
-    answered_on_call = fields.Float(
-        string="Answered on the call", compute="_compute_answered_on_call", store=True,
-        group_operator="avg", digits=(3, 2),
-        help="1 when the case was answered on the call itself: averaged, the share of cases "
-             "answered on the call.")
     # Technical consultation (S13): what it is about, and the answer for the next customer.
     topic_model_id = fields.Many2one(
         "product.product", string="Vehicle model", index=True,
@@ -118,12 +115,6 @@ class AftersalesCase(models.Model):
             same = bool(case.date_solved and case.date_informed
                         and case.date_informed == case.date_solved)
             case.informed_same_day = same
-            case.informed_same_day_rate = 1 if same else 0
-
-    @api.depends("state")
-    def _compute_answered_on_call(self):
-        for case in self:
-            case.answered_on_call = 1 if case.state == "answered" else 0
 
     @api.depends("topic_model_id", "company_id")
     def _compute_trained_user_ids(self):
@@ -222,7 +213,8 @@ class AftersalesCase(models.Model):
                 raise UserError(_("Write the answer given to the customer first."))
         today = fields.Date.context_today(self)
         self._aftersales_trusted().write(
-            {"state": "answered", "date_solved": today, "date_informed": today})
+            {"state": "answered", "date_solved": today, "date_informed": today,
+             "datetime_informed": fields.Datetime.now()})
         self._aftersales_close_activities()
         return True
 
@@ -275,7 +267,8 @@ class AftersalesCase(models.Model):
         """The customer was told the solution."""
         self._aftersales_ensure_state(("solved",), _("marked as informed"))
         self._aftersales_trusted().write(
-            {"state": "informed", "date_informed": fields.Date.context_today(self)})
+            {"state": "informed", "date_informed": fields.Date.context_today(self),
+             "datetime_informed": fields.Datetime.now()})
         self._aftersales_close_activities()
         return True
 

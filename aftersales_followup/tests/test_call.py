@@ -75,7 +75,9 @@ class TestCall(AftersalesCommon):
         call.action_no_answer()
         self.assertEqual(call.state, "no_answer")
         self.assertEqual(call.attempt_count, 1)
-        self.assertTrue(call.date_call)
+        # Tried, not reached: the first attempt is recorded, no contact.
+        self.assertTrue(call.date_first_attempt)
+        self.assertFalse(call.date_call)
         activity = self.activities_of(call)
         self.assertEqual(len(activity), 1, "the call stays in the officer's activities")
         self.assertEqual(activity.user_id, self.officer)
@@ -118,27 +120,29 @@ class TestCall(AftersalesCommon):
 
     # ------------------------------------------------------------------ KPIs
 
+    def kpi(self, call):
+        return self.env["aftersales.call.report"].search([("call_id", "=", call.id)])
+
     def test_kpis_of_a_call_done_on_time(self):
         call = self.due_call()
         call.write({"satisfaction": "4"})
         call.action_done()
-        self.assertEqual(call.on_time, 1)
-        self.assertEqual(call.reached, 1)
-        self.assertEqual(call.expired, 0)
-        self.assertEqual(call.satisfaction_value, 4)
+        kpi = self.kpi(call)
+        self.assertEqual((kpi.on_time, kpi.reached, kpi.expired_count, kpi.satisfaction),
+                         (100, 100, 0, 4))
 
     def test_kpis_of_a_call_done_late(self):
         call = self.due_call(days_ago=6)
         call.action_done()
-        self.assertEqual(call.on_time, 0)
-        self.assertEqual(call.reached, 1)
+        self.assertEqual((self.kpi(call).on_time, self.kpi(call).reached), (0, 100))
 
     def test_kpis_of_an_expired_call(self):
         call = self.due_call(days_ago=10)
         call.sudo().date_expiry = self.days_from_today(-1)
         self.run_due_calls()
         self.assertEqual(call.state, "expired")
-        self.assertEqual((call.on_time, call.reached, call.expired), (0, 0, 1))
+        kpi = self.kpi(call)
+        self.assertEqual((kpi.on_time, kpi.reached, kpi.expired_count), (0, 0, 1))
 
     def test_kpis_aggregate_by_officer(self):
         customer_a = self.create_customer("KPI A")
@@ -152,21 +156,41 @@ class TestCall(AftersalesCommon):
         unreached = self.due_call(partner=self.create_customer("KPI C"))
         unreached.action_no_answer()
         calls = on_time | late | unreached
-        groups = self.env["aftersales.call"].read_group(
-            [("id", "in", calls.ids)], ["user_id", "on_time", "reached", "satisfaction_value"],
+        groups = self.env["aftersales.call.report"].read_group(
+            [("call_id", "in", calls.ids)], ["user_id", "on_time", "reached", "satisfaction"],
             ["user_id"])
         self.assertEqual(len(groups), 1)
         self.assertEqual(groups[0]["user_id"][0], self.officer.id)
-        self.assertAlmostEqual(groups[0]["on_time"], 1 / 3.0, places=2)
-        self.assertAlmostEqual(groups[0]["reached"], 2 / 3.0, places=2)
+        # The call still to try (due today) is neither late nor over: not counted.
+        self.assertAlmostEqual(groups[0]["on_time"], 50.0, places=2)
+        self.assertAlmostEqual(groups[0]["reached"], 100.0, places=2)
+        self.assertAlmostEqual(groups[0]["satisfaction"], 3.5, places=2)
+
+    def test_no_answer_keeps_the_first_attempt_and_no_contact(self):
+        call = self.due_call()
+        call.action_no_answer()
+        first = call.date_first_attempt
+        self.assertTrue(first)
+        self.assertFalse(call.date_call)
+        self.assertEqual(call.attempt_count, 1)
+        call.action_reset()
+        call.action_no_answer()
+        self.assertEqual((call.date_first_attempt, call.attempt_count), (first, 2))
+        self.assertFalse(call.date_call)
+        call.action_reset()
+        call.action_done()
+        self.assertEqual(call.date_first_attempt, first)
+        self.assertGreaterEqual(call.date_call, first)
 
     def test_customer_file_shows_last_contact_and_average_satisfaction(self):
         customer = self.create_customer("Regular Visitor")
         self.assertFalse(customer.aftersales_last_contact_date)
         first = self.due_call(days_ago=6, partner=customer)
         yesterday = self.local_datetime(1, 10)
-        first._aftersales_trusted().write({"satisfaction": "5", "date_call": yesterday})
+        first.write({"satisfaction": "5"})
         first.action_done()
+        # Reached yesterday, as the register says.
+        first._aftersales_trusted().write({"date_call": yesterday})
         self.assertEqual(first.date_call, yesterday)
         self.assertEqual(customer.aftersales_last_contact_date, yesterday)
         self.assertEqual(customer.aftersales_satisfaction_avg, 5.0)

@@ -114,6 +114,9 @@ class TestCase(AftersalesCommon):
         self.assertEqual(activity.date_deadline, self.today)
         self.assertIn("Loose clip", activity.note)
 
+    def case_kpi(self, case):
+        return self.env["aftersales.case.report"].search([("case_id", "=", case.id)])
+
     def test_informed_the_day_it_was_solved(self):
         case = self.raise_case(solution="Software update at the next visit.")
         case.action_solve()
@@ -121,7 +124,7 @@ class TestCase(AftersalesCommon):
         self.assertEqual(case.state, "informed")
         self.assertEqual(case.date_informed, self.today)
         self.assertTrue(case.informed_same_day)
-        self.assertEqual(case.informed_same_day_rate, 1)
+        self.assertEqual(self.case_kpi(case).informed_same_day, 100)
         self.assertFalse(self.activities_of(case))
         self.assertEqual(self.customer.aftersales_case_open_count, 0)
 
@@ -132,7 +135,7 @@ class TestCase(AftersalesCommon):
         case.action_inform()
         self.assertEqual(case.date_informed, self.today)
         self.assertFalse(case.informed_same_day)
-        self.assertEqual(case.informed_same_day_rate, 0)
+        self.assertEqual(self.case_kpi(case).informed_same_day, 0)
 
     def test_inform_before_solved_is_refused(self):
         case = self.raise_case()

@@ -41,8 +41,8 @@ class TestGuardedFields(AftersalesCommon):
     def test_officer_cannot_set_the_state_or_the_figures_of_a_call(self):
         call = self.call.sudo(self.officer)
         for vals in ({"state": "done"}, {"state": "expired"}, {"date_call": "2026-01-01 10:00:00"},
-                     {"attempt_count": 0}, {"on_time": 1.0}, {"reached": 1.0},
-                     {"satisfaction_value": 5.0}, {"survey_score": 5.0},
+                     {"attempt_count": 0}, {"date_first_attempt": "2026-01-01 09:00:00"},
+                     {"survey_score": 5.0},
                      {"cancel_reason": "do_not_call"}, {"rule_id": False}):
             if call.read(list(vals))[0][list(vals)[0]] == list(vals.values())[0]:
                 continue
@@ -51,7 +51,7 @@ class TestGuardedFields(AftersalesCommon):
         call.satisfaction = "4"
         call.action_done()
         self.assertEqual(call.state, "done")
-        self.assertEqual(call.reached, 1.0)
+        self.assertTrue(call.date_call)
 
     def test_a_call_cannot_be_created_done_even_through_a_default(self):
         Call = self.env["aftersales.call"].sudo(self.officer)
@@ -61,7 +61,7 @@ class TestGuardedFields(AftersalesCommon):
         with self.assertRefused(AccessError):
             Call.with_context(default_state="done").create(dict(vals))
         with self.assertRefused(AccessError):
-            Call.create(dict(vals, on_time=1.0))
+            Call.create(dict(vals, date_first_attempt="2026-01-01 09:00:00"))
         # The form sends the defaults back: the default state is accepted.
         call = Call.create(dict(vals, state="todo"))
         self.assertEqual(call.state, "todo")

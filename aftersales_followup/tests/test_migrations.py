@@ -79,3 +79,34 @@ class TestMigrations(TransactionCase):
             ("module", "=", "aftersales_followup"),
             ("name", "in", ["rule_mail_mail_aftersales_staff",
                             "rule_survey_user_input_aftersales"])]))
+
+    def test_upgrade_to_11_0_1_2_0_moves_the_kpis_and_the_first_attempt(self):
+        """The KPI columns leave the business tables; a call not reached loses the
+        no-answer time it kept as its contact date, which becomes its first attempt."""
+        cr = self.env.cr
+        for column in ("on_time", "reached", "satisfaction_value"):
+            cr.execute("ALTER TABLE aftersales_call ADD COLUMN IF NOT EXISTS %s float8" % column)
+        cr.execute("ALTER TABLE aftersales_call ADD COLUMN IF NOT EXISTS expired int4")
+        cr.execute("ALTER TABLE aftersales_case ADD COLUMN IF NOT EXISTS answered_on_call "
+                   "float8")
+        partner = self.env["res.partner"].create({"name": "Migrated Customer"})
+        Call = self.env["aftersales.call"]
+        tried = Call._aftersales_trusted().create({
+            "partner_id": partner.id, "state": "no_answer", "attempt_count": 1,
+            "date_call": "2026-01-05 09:00:00"})
+        reached = Call._aftersales_trusted().create({
+            "partner_id": partner.id, "state": "done", "date_call": "2026-01-06 10:00:00"})
+        cr.execute("UPDATE aftersales_call SET date_first_attempt = NULL WHERE id IN %s",
+                   (tuple((tried | reached).ids),))
+        load_migration(addon, "11.0.1.2.0", "pre-migrate.py").migrate(cr, "11.0.1.1.0")
+        Call.invalidate_cache()
+        self.assertEqual((tried.date_call, tried.date_first_attempt),
+                         (False, "2026-01-05 09:00:00"))
+        self.assertEqual((reached.date_call, reached.date_first_attempt),
+                         ("2026-01-06 10:00:00", "2026-01-06 10:00:00"))
+        cr.execute("""SELECT table_name, column_name FROM information_schema.columns
+                       WHERE table_name IN ('aftersales_call', 'aftersales_case')
+                         AND column_name IN ('on_time', 'reached', 'expired',
+                                             'satisfaction_value', 'answered_on_call',
+                                             'informed_same_day_rate')""")
+        self.assertEqual(cr.fetchall(), [])

@@ -188,8 +188,9 @@ class TestSurvey(AftersalesCommon):
         call.sudo()._aftersales_trusted().date_expiry = self.days_from_today(-1)
         self.run_due_calls()
         self.answer(call, 5)
-        self.assertEqual((call.state, call.satisfaction, call.satisfaction_value),
-                         ("expired", "5", 5))
+        self.assertEqual((call.state, call.satisfaction), ("expired", "5"))
+        kpi = self.env["aftersales.call.report"].search([("call_id", "=", call.id)])
+        self.assertEqual((kpi.satisfaction, kpi.reached), (5, 0))
         self.assertTrue(call.satisfaction_from_survey)
         self.assertEqual(customer.aftersales_satisfaction_avg, 5.0)
         self.assertFalse(customer.aftersales_last_contact_date, "a survey is no call")
@@ -245,13 +246,13 @@ class TestSurvey(AftersalesCommon):
         self.done_call(silent)
         self.answer(self.done_call(ev_driver, vehicle=ev), 4)
         customers = happy | unhappy | silent | ev_driver
-        groups = self.env["aftersales.call"].read_group(
+        groups = self.env["aftersales.call.report"].read_group(
             [("partner_id", "in", customers.ids)],
-            ["vehicle_model_id", "survey_score", "satisfaction_value"], ["vehicle_model_id"])
+            ["vehicle_model_id", "survey_score", "satisfaction"], ["vehicle_model_id"])
         by_model = {group["vehicle_model_id"][0]: group for group in groups}
         self.assertEqual(by_model[self.vehicle_model.id]["vehicle_model_id_count"], 3)
         self.assertAlmostEqual(by_model[self.vehicle_model.id]["survey_score"], 3.5)
-        self.assertAlmostEqual(by_model[self.vehicle_model.id]["satisfaction_value"], 3.5)
+        self.assertAlmostEqual(by_model[self.vehicle_model.id]["satisfaction"], 3.5)
         self.assertAlmostEqual(by_model[other_model.id]["survey_score"], 4.0)
 
     def test_survey_results_menu_opens_the_survey_results(self):

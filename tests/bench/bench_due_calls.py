@@ -663,10 +663,8 @@ def load_history(env, count, officer_ids):
             "user_id": "(%(officers)s::int[])[(1 + mod(g * 7, %(nofficers)s))::int]",
             "date_call": "CASE WHEN mod(g, 100) < 70 THEN (%s) + interval '10 hours' END" % due,
             "satisfaction": "CASE WHEN mod(g, 100) < 70 THEN (1 + mod(g, 5))::text END",
-            "satisfaction_value": "CASE WHEN mod(g, 100) < 70 THEN 1 + mod(g, 5) ELSE 0 END",
-            "reached": "CASE WHEN mod(g, 100) < 70 THEN 1 ELSE 0 END",
-            "on_time": "CASE WHEN mod(g, 100) < 70 THEN 1 ELSE 0 END",
-            "expired": "CASE WHEN mod(g, 100) BETWEEN 70 AND 84 THEN 1 ELSE 0 END",
+            "date_first_attempt": "CASE WHEN mod(g, 100) < 70 OR mod(g, 100) >= 96 "
+                                  "THEN (%s) + interval '10 hours' END" % due,
             "attempt_count": "CASE WHEN mod(g, 100) >= 96 THEN 1 ELSE 0 END",
             "company_id": "%(company)s", "active": "TRUE",
             "create_uid": "%(uid)s", "create_date": now, "write_uid": "%(uid)s",

@@ -393,13 +393,13 @@ class Supervisor(OdooStaff):
         self.run_flow("retry failed letters", steps)
 
     def call_kpis(self):
-        """The phone register's KPIs by officer (the pivot view)."""
+        """The phone register's KPIs by officer (the calls analysis pivot)."""
         def steps(record):
-            self.call_kw("aftersales.call", "read_group", [], {
+            self.call_kw("aftersales.call.report", "read_group", [], {
                 "domain": [["direction", "=", "out"]],
-                "fields": ["user_id", "on_time", "reached", "satisfaction_value"],
+                "fields": ["user_id", "on_time", "reached", "satisfaction"],
                 "groupby": ["user_id"], "lazy": False},
-                kind="read_group aftersales.call")
+                kind="read_group aftersales.call.report")
         self.run_flow("call KPIs", steps)
 
 

@@ -1,0 +1,52 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, models
+
+
+class AftersalesReportMixin(models.AbstractModel):
+    """What the after-sales KPI reports share: the dealership's day in SQL, and averages
+    that stay empty when no row is concerned.
+
+    A share is stored 100 or 0 on the rows it is about and NULL elsewhere, so that
+    PostgreSQL's AVG counts only those rows; a group with none of them averages to NULL,
+    which the report gives as False (shown empty, not 0.00)."""
+    _name = "aftersales.report.mixin"
+    _description = "After-sales KPI report helpers"
+
+    @api.model
+    def _aftersales_tz_sql(self, company="co"):
+        """The time zone of the dealership of the company row ``company``: the company
+        partner's, UTC when unset. The one place to change when companies get their own
+        time zone."""
+        return ("COALESCE((SELECT tzp.tz FROM res_partner tzp WHERE tzp.id = %s.partner_id),"
+                " 'UTC')" % company)
+
+    @api.model
+    def _aftersales_day_sql(self, timestamp, company="co"):
+        """The dealership's day of the UTC ``timestamp`` (an SQL expression)."""
+        return "((%s) AT TIME ZONE 'UTC' AT TIME ZONE %s)::date" % (
+            timestamp, self._aftersales_tz_sql(company))
+
+    @api.model
+    def _aftersales_today_sql(self, company="co"):
+        """Today in the dealership of ``company``, when the report is read."""
+        return "(now() AT TIME ZONE %s)::date" % self._aftersales_tz_sql(company)
+
+    @api.model
+    def _aftersales_average_measures(self):
+        return [name for name, field in self._fields.items()
+                if field.type == "float" and field.group_operator == "avg"]
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """An average over no concerned row is empty: False, which the pivot and the list
+        show blank (None would be shown 0.00)."""
+        groups = super(AftersalesReportMixin, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        averages = self._aftersales_average_measures()
+        for group in groups:
+            for name in averages:
+                if name in group and group[name] is None:
+                    group[name] = False
+        return groups
