@@ -192,6 +192,13 @@ clear_uninstallable() {
     psql -d "$1" -q -c "UPDATE ir_module_module SET state = 'uninstalled' WHERE state = 'to install'"
 }
 
+missing_addons() {  # missing_addons DB: the addons of $ADDONS not installed in DB, comma-separated
+    local wanted
+    wanted=$(echo "$ADDONS" | sed "s/[^,][^,]*/'&'/g")
+    psql -d "$1" -tAc "SELECT string_agg(n, ',') FROM unnest(ARRAY[$wanted]) AS n
+                        WHERE n NOT IN (SELECT name FROM ir_module_module WHERE state = 'installed')"
+}
+
 ensure_db() {  # ensure_db NAME: install, or upgrade when the addons changed
     local name=$1 stamp
     stamp=$(addons_stamp)
@@ -201,7 +208,13 @@ ensure_db() {  # ensure_db NAME: install, or upgrade when the addons changed
             || { dropdb --if-exists "$name"; die "installing the addons into $name failed (see above)."; }
     elif [ "$(db_stamp_get "$name")" != "$stamp" ]; then
         say "upgrading $ADDONS in $name"
-        odoo_install -d "$name" -i "$ADDONS" -u "$ADDONS" --stop-after-init --log-level=warn --max-cron-threads=0 \
+        # -i only for the addons not installed yet: -i puts every module it names in
+        # "init" mode, where the demo data's noupdate records are written again (and a
+        # demo vehicle's odometer would be set back below its later readings).
+        local missing install=()
+        missing=$(missing_addons "$name")
+        [ -z "$missing" ] || install=(-i "$missing")
+        odoo_install -d "$name" "${install[@]}" -u "$ADDONS" --stop-after-init --log-level=warn --max-cron-threads=0 \
             || die "upgrading the addons in $name failed (see above)."
     fi
     clear_uninstallable "$name"
