@@ -17,3 +17,4 @@ from . import test_guarded_fields
 from . import test_appointment
 from . import test_bulk_paths
 from . import test_customer_file
+from . import test_dealership_details
