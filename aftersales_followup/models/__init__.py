@@ -24,3 +24,4 @@ from . import aftersales_training
 from . import aftersales_training_attendee
 from . import res_users
 from . import survey_user_input
+from . import ir_cron

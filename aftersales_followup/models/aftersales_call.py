@@ -29,6 +29,8 @@ SURVEY_AFTER_EXPIRY_DAYS = 7
 # Surveys are linked and emailed this many calls at a time (bounded memory).
 SURVEY_CHUNK = 200
 MANAGER_GROUP = "aftersales_followup.group_aftersales_manager"
+# Days a call made without a rule stays in the queue when the company sets none.
+DEFAULT_CALL_WINDOW = 15
 # States in which a call is over: what it recorded is the phone register's.
 CLOSED_STATES = ("done", "expired", "cancelled")
 # What a closed call keeps as it was.
@@ -63,6 +65,8 @@ class AftersalesCall(models.Model):
     mobile = fields.Char(related="partner_id.mobile", readonly=True)
     vehicle_id = fields.Many2one("aftersales.vehicle", string="Vehicle", index=True,
                                  domain="[('partner_id', '=', partner_id)]")
+    license_plate = fields.Char(related="vehicle_id.license_plate", readonly=True,
+                                string="License plate")
     rule_id = fields.Many2one("aftersales.followup.rule", string="Follow-up rule",
                               index=True, ondelete="restrict", readonly=True)
     sale_order_id = fields.Many2one("sale.order", string="Order", index=True,
@@ -153,6 +157,10 @@ class AftersalesCall(models.Model):
         string="Offers a visit", compute="_compute_offers_booking",
         help="The call asks the customer to come: a reminder, an accepted campaign, parts "
              "that arrived, an unhappy customer, a missed appointment.")
+    supervisor_missing = fields.Boolean(
+        string="No supervisor to alert", related="company_id.aftersales_supervisor_missing",
+        readonly=True,
+        help="The company has no after-sales supervisor: an unhappy customer alerts nobody.")
     satisfaction_from_survey = fields.Boolean(
         string="Satisfaction from the survey",
         readonly=True, copy=False,
@@ -181,6 +189,21 @@ class AftersalesCall(models.Model):
         if not vals.get("name") and vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["name"] = partner.display_name
+        if self._aftersales_logged_inbound(vals):
+            # An inbound call logged in the register happened when it is saved: done
+            # now, not a call to do that nobody makes. The caller's own values are
+            # checked first; the state is then the suite's.
+            self._aftersales_check_guarded_create(vals)
+            now = fields.Datetime.now()
+            vals = dict(vals, state="done", date_call=now, date_first_attempt=now)
+            call = super(AftersalesCall, self._aftersales_trusted()).create(vals)
+            call = call.with_env(self.env)
+            call.filtered(lambda c: c.satisfaction in UNHAPPY)._alert_supervisor_unhappy()
+            return call
+        if not vals.get("date_expiry") and vals.get("state", "todo") == "todo":
+            # Every call to do closes some day: a call made by hand (or by the suite
+            # without a rule) gets the company's window from its due day.
+            vals = dict(vals, date_expiry=self._aftersales_default_expiry(vals))
         return super(AftersalesCall, self).create(vals)
 
     @api.multi
@@ -220,14 +243,17 @@ class AftersalesCall(models.Model):
                     "state": dict(self._fields["state"]._description_selection(
                         self.env))[call.state]})
         now = fields.Datetime.now()
-        for call in self:
+        # A call already done (an inbound call is done when logged) is not closed, nor
+        # its unhappy customer alerted, a second time.
+        calls = self.filtered(lambda c: c.state != "done")
+        for call in calls:
             # Reached now: an earlier no-answer is the first attempt, not the contact.
             call._aftersales_trusted().write({
                 "state": "done", "date_call": now,
                 "date_first_attempt": call.date_first_attempt or now})
-        self._aftersales_close_activities()
-        self.filtered(lambda c: c.satisfaction in UNHAPPY)._alert_supervisor_unhappy()
-        self._send_satisfaction_surveys()
+        calls._aftersales_close_activities()
+        calls.filtered(lambda c: c.satisfaction in UNHAPPY)._alert_supervisor_unhappy()
+        calls._send_satisfaction_surveys()
         return True
 
     @api.multi
@@ -343,6 +369,27 @@ class AftersalesCall(models.Model):
     # ------------------------------------------------------------------ helpers
 
     @api.model
+    def _aftersales_logged_inbound(self, vals):
+        """Whether ``vals`` log an inbound call that happened: the direction is inbound
+        and no state was chosen, or (from outside the suite's code) the default state
+        that a form sends back."""
+        direction = vals.get("direction", self.env.context.get("default_direction"))
+        if direction != "in":
+            return False
+        state = vals.get("state", self.env.context.get("default_state"))
+        return state is None or (state == "todo" and not is_trusted(self.env))
+
+    @api.model
+    def _aftersales_default_expiry(self, vals):
+        """The last day of a call to do made without a rule: its due day plus the
+        company's call window (see res.company)."""
+        company = self.env["res.company"].browse(vals.get("company_id")) \
+            or self.env["res.company"]._company_default_get("aftersales.call")
+        due = vals.get("date_due") or fields.Date.context_today(self)
+        window = company.aftersales_call_window_days or DEFAULT_CALL_WINDOW
+        return fields.Date.to_string(fields.Date.from_string(due) + timedelta(days=window))
+
+    @api.model
     def _aftersales_booking_purposes(self):
         """The purposes of the calls that ask the customer to come (other addons add
         theirs: parts arrived)."""
@@ -397,6 +444,11 @@ class AftersalesCall(models.Model):
             if not supervisor:
                 _logger.warning("No after-sales supervisor for %s: unhappy customer on "
                                 "call %s not escalated", call.company_id.name, call.id)
+                # Said where the officer sees it, not only in the server log.
+                call.message_post(body=_(
+                    "The customer is unhappy, but no after-sales supervisor is configured "
+                    "for %s: nobody was alerted. A manager sets the supervisor in the "
+                    "company's after-sales settings.") % call.company_id.name)
                 continue
             values = {"score": call.satisfaction, "customer": call.partner_id.display_name}
             if from_survey:

@@ -23,6 +23,9 @@ class AftersalesFollowupRule(models.Model):
         ("warranty_ending", "Warranty ending"),
         ("insurance_due", "Insurance renewal approaching"),
         ("trade_in", "Vehicle old enough for a trade-in"),
+        ("tyres_due", "Tyres to replace"),
+        ("accessory_due", "Accessories to offer"),
+        ("other_due", "Other potential need approaching"),
     ], required=True, index=True,
         help="The event that starts the follow-up clock: a handover, or a potential need of "
              "the customer whose date approaches.")

@@ -14,6 +14,9 @@ NEED_TRIGGERS = {
     "warranty_end": "warranty_ending",
     "insurance": "insurance_due",
     "trade_in": "trade_in",
+    "tyres": "tyres_due",
+    "accessory": "accessory_due",
+    "other": "other_due",
 }
 
 

@@ -6,9 +6,11 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .aftersales_guarded_mixin import is_trusted
+
+MANAGER_GROUP = "aftersales_followup.group_aftersales_manager"
 
 # ISO 3779: 17 characters, digits and capital letters except I, O and Q.
 VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
@@ -66,6 +68,11 @@ class AftersalesVehicle(models.Model):
     call_ids = fields.One2many("aftersales.call", "vehicle_id", string="Calls")
     reading_ids = fields.One2many("aftersales.odometer.reading", "vehicle_id",
                                   string="Odometer readings")
+    corrected_reading_ids = fields.One2many(
+        "aftersales.odometer.reading", "vehicle_id", string="Corrected readings",
+        domain=[("active", "=", False)], context={"active_test": False}, readonly=True,
+        help="Readings a manager found wrong, with the reason and the reading recorded "
+             "instead.")
     last_service_date = fields.Date(
         string="Last service",
         compute="_compute_service_estimate", store=True,
@@ -225,12 +232,14 @@ class AftersalesVehicle(models.Model):
             for vehicle in self:
                 vehicle._aftersales_ensure_vin_free(
                     vals.get("vin", vehicle.vin), vals.get("company_id", vehicle.company_id.id))
-        if vals.get("odometer") is not None:
+        correcting = is_trusted(self.env) and self.env.context.get(
+            "aftersales_odometer_correction")
+        if vals.get("odometer") is not None and not correcting:
             self._aftersales_ensure_odometer_not_decreasing(vals["odometer"])
         if vals.get("odometer") and not vals.get("odometer_date"):
             vals["odometer_date"] = fields.Date.context_today(self)
         result = super(AftersalesVehicle, self).write(vals)
-        if vals.get("odometer"):
+        if vals.get("odometer") and not correcting:
             # Only the suite's own code says where a reading came from (a service
             # visit, a claim); a reading written by anyone else is manual.
             source = is_trusted(self.env) and self.env.context.get(
@@ -258,6 +267,47 @@ class AftersalesVehicle(models.Model):
             self._aftersales_trusted().with_context(aftersales_reading_source=source).write({
                 "odometer": reading,
                 "odometer_date": date or fields.Date.context_today(self)})
+
+    def _aftersales_correct_odometer(self, reading, odometer, reason):
+        """A manager's correction of the wrong ``reading`` of this vehicle: the reading
+        is archived with the reason (kept in the history), the corrected one recorded on
+        its day, the vehicle's odometer set back to the highest reading left, and the
+        chatter says who corrected what and why. Returns the corrected reading."""
+        self.ensure_one()
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only an after-sales manager can correct an odometer "
+                                "reading."))
+        if not (reason or "").strip():
+            raise UserError(_("Say why the odometer reading is corrected."))
+        if reading.vehicle_id != self or not reading.active:
+            raise UserError(_("Choose a current reading of %s to correct.")
+                            % self.display_name)
+        if odometer is None or odometer < 0:
+            raise ValidationError(_("The odometer cannot be negative."))
+        if odometer == reading.odometer:
+            raise UserError(_("The corrected reading is the same as the recorded one."))
+        Reading = self.env["aftersales.odometer.reading"]._aftersales_trusted()
+        corrected = Reading.create({
+            "vehicle_id": self.id, "odometer": odometer, "date": reading.date,
+            "source": "correction"})
+        reading._aftersales_trusted().write({
+            "active": False, "correction_reason": reason.strip(),
+            "corrected_by_id": self.env.user.id, "correction_id": corrected.id})
+        last = Reading.search([("vehicle_id", "=", self.id)], order="odometer desc", limit=1)
+        self._aftersales_trusted().with_context(aftersales_odometer_correction=True).write({
+            "odometer": last.odometer, "odometer_date": last.date})
+        self.message_post(body=_(
+            "Odometer reading of %(date)s corrected by %(user)s from %(old)d km to "
+            "%(new)d km: %(reason)s") % {
+                "date": reading.date, "user": self.env.user.name, "old": reading.odometer,
+                "new": odometer, "reason": reason.strip()})
+        return corrected
+
+    @api.multi
+    def action_correct_odometer(self):
+        """A manager corrects a wrong odometer reading, with a reason."""
+        self.ensure_one()
+        return self.env["aftersales.odometer.correction"]._action_open(self)
 
     @api.multi
     def action_correct_handover(self):

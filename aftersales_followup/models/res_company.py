@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import re
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 ALIAS_NAME = "aftersales"
@@ -17,6 +18,13 @@ class ResCompany(models.Model):
     aftersales_supervisor_id = fields.Many2one(
         "res.users", string="After-sales supervisor",
         help="Business supervisor who receives escalated cases and unhappy-customer alerts.")
+    aftersales_supervisor_missing = fields.Boolean(
+        string="No after-sales supervisor", compute="_compute_aftersales_supervisor_missing",
+        help="Unhappy customers and escalated cases reach nobody until a supervisor is set.")
+    aftersales_call_window_days = fields.Integer(
+        string="Window of a call made by hand (days)", default=15,
+        help="A call to do created without a follow-up rule (by hand, parts arrived) "
+             "expires this many days after its due day.")
     aftersales_alias_id = fields.Many2one(
         "mail.alias", string="After-sales email address", readonly=True,
         ondelete="set null",
@@ -41,6 +49,18 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'service')]",
         help="The product of the line each booked need gets on the service visit at "
              "check-in. Empty: the suite's 'Booked service'.")
+
+    @api.depends("aftersales_supervisor_id")
+    def _compute_aftersales_supervisor_missing(self):
+        for company in self:
+            company.aftersales_supervisor_missing = not company.aftersales_supervisor_id
+
+    @api.constrains("aftersales_call_window_days")
+    def _check_aftersales_call_window_days(self):
+        for company in self:
+            if company.aftersales_call_window_days < 1:
+                raise ValidationError(_(
+                    "The window of a call made by hand must be at least one day."))
 
     @api.model
     def create(self, vals):

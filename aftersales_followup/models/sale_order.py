@@ -63,6 +63,12 @@ class SaleOrder(models.Model):
 
     @api.multi
     def action_confirm(self):
+        for order in self.filtered(lambda o: o.aftersales_kind == "vehicle"):
+            # The delivery of a vehicle sale starts its follow-up call and thank-you
+            # email: without the vehicle sold, they would follow up nothing.
+            if not order.vehicle_id:
+                raise UserError(_("%s is a vehicle sale: choose the vehicle sold before "
+                                  "confirming.") % order.name)
         service = self.filtered(lambda o: o.aftersales_kind == "service")
         for order in service:
             if not order.vehicle_id:

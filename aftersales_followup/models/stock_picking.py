@@ -15,7 +15,10 @@ class StockPicking(models.Model):
     def _aftersales_vehicle_handover(self):
         deliveries = self.filtered(
             lambda p: p.state == "done" and p.picking_type_code == "outgoing"
-            and p.sale_id.aftersales_kind == "vehicle" and not p.sale_id.handover_date)
+            and p.sale_id.aftersales_kind == "vehicle" and not p.sale_id.handover_date
+            # a sale confirmed without its vehicle (before confirming required one) is
+            # no handover to follow up
+            and p.sale_id.vehicle_id)
         for picking in deliveries:
             order = picking.sale_id
             date = picking.date_done or fields.Datetime.now()

@@ -108,7 +108,9 @@ class TestCall(AftersalesCommon):
             "purpose": "complaint",
             "notes": "The air conditioning smells.",
         })
-        self.assertEqual(call.state, "todo")
+        # It happened: logged as done, not a call to do (issue 16).
+        self.assertEqual(call.state, "done")
+        self.assertTrue(call.date_call)
         self.assertEqual(call.user_id, self.officer)
         self.assertEqual(call.company_id, self.company)
         self.assertEqual(call.name, self.customer.display_name)

@@ -1,7 +1,7 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class AftersalesWarrantyClaim(models.Model):
@@ -43,24 +43,93 @@ class AftersalesWarrantyClaim(models.Model):
         return order, charged
 
     @api.multi
+    def action_submit(self):
+        """Submitting the claim requests its parts too (a draft parts request for the
+        workshop to confirm): the repair does not wait for someone to press a button."""
+        result = super(AftersalesWarrantyClaim, self).action_submit()
+        for claim in self:
+            # A part the request refuses (one that does not fit the vehicle...) does not
+            # hold up the claim: the chatter says why, and the button requests it later.
+            try:
+                with self.env.cr.savepoint():
+                    request = claim._aftersales_request_missing_parts()
+            except (UserError, ValidationError) as error:
+                claim.message_post(body=_("The parts could not be requested on "
+                                          "submission: %s") % error.name)
+                continue
+            if request:
+                claim.message_post(body=_(
+                    "Parts requested on submission: %s.") % request.name)
+        return result
+
+    @api.multi
     def action_request_parts(self):
-        """Open a new parts request with the claim's parts."""
+        """Open the parts request of the claim's parts not requested yet; when every
+        part already is (e.g. on submission), open the claim's latest request."""
         self.ensure_one()
         if self.state in ("rejected", "closed"):
             raise UserError(_("%s is closed or rejected: no parts are needed for it.")
                             % self.name)
-        lines = [(0, 0, {"product_id": line.product_id.id, "quantity": line.quantity})
-                 for line in self.line_ids
-                 if line.product_id.type == "product" and line.quantity > 0]
-        request = self.env["aftersales.parts.request"].create({
+        request = self._aftersales_request_missing_parts(with_env=True)
+        if not request:
+            request = self.parts_request_ids.filtered(
+                lambda r: r.state != "cancelled").sorted("id")[-1:]
+        if not request:
+            request = self._aftersales_create_parts_request([])
+        return request._aftersales_form_action()
+
+    def _aftersales_missing_parts(self):
+        """[(product, quantity)] of the claim's stockable parts that no parts request
+        of the claim (not cancelled) covers yet."""
+        self.ensure_one()
+        requested = {}
+        # sudo: only quantities are compared; whoever submits the claim may have no
+        # right on the parts requests.
+        for line in self.sudo().parts_request_ids.filtered(
+                lambda r: r.state != "cancelled").mapped("line_ids").filtered(
+                    lambda ln: ln.state != "cancelled"):
+            requested[line.product_id] = requested.get(line.product_id, 0.0) + line.quantity
+        missing = []
+        for line in self.line_ids.filtered(
+                lambda ln: ln.product_id.type == "product" and ln.quantity > 0):
+            covered = min(requested.get(line.product_id, 0.0), line.quantity)
+            requested[line.product_id] = requested.get(line.product_id, 0.0) - covered
+            if line.quantity - covered > 0:
+                missing.append((line.product_id, line.quantity - covered))
+        return missing
+
+    def _aftersales_request_missing_parts(self, with_env=False):
+        """A parts request (draft) for the parts the claim still needs, or an empty
+        recordset when every part is requested: idempotent, so that the submission and
+        the button never request a part twice."""
+        self.ensure_one()
+        missing = self._aftersales_missing_parts()
+        if not missing:
+            return self.env["aftersales.parts.request"]
+        lines = [(0, 0, {"product_id": product.id, "quantity": quantity})
+                 for product, quantity in missing]
+        if with_env:
+            return self._aftersales_create_parts_request(lines)
+        # sudo: the submission requests the claim's own parts for the claim's customer
+        # and vehicle, nothing a client chose; the submitter may have no parts rights.
+        request = self.env["aftersales.parts.request"].sudo().create(
+            self._aftersales_parts_request_values(lines))
+        return request.with_env(self.env)
+
+    def _aftersales_parts_request_values(self, lines):
+        return {
             "partner_id": self.partner_id.id,
             "vehicle_id": self.vehicle_id.id,
             "claim_id": self.id,
             "sale_order_id": self.sale_order_id.id,
             "company_id": self.company_id.id,
             "line_ids": lines,
-        })
-        return request._aftersales_form_action()
+        }
+
+    def _aftersales_create_parts_request(self, lines):
+        """A parts request created by the user who presses the button (their rights)."""
+        return self.env["aftersales.parts.request"].create(
+            self._aftersales_parts_request_values(lines))
 
     @api.multi
     def action_create_parts_return(self):

@@ -3,6 +3,8 @@
 """When a back-ordered part arrives, the customer is told to book the visit (email from
 the template, in the letter register) and the officer gets a call to arrange it; nothing
 is announced twice."""
+from datetime import timedelta
+
 from psycopg2 import IntegrityError
 
 from odoo import fields
@@ -59,6 +61,10 @@ class TestArrival(PartsCommon):
         self.assertEqual(call.partner_id, self.customer)
         self.assertEqual(call.vehicle_id, self.vehicle)
         self.assertEqual(call.date_due, self.today())
+        # It expires some day too: the company's window of calls made without a rule.
+        self.assertEqual(call.date_expiry, fields.Date.to_string(
+            fields.Date.from_string(self.today())
+            + timedelta(days=self.company.aftersales_call_window_days)))
         self.assertEqual(letter.call_id, call)
         activity = self.activities_of(call)
         self.assertEqual(len(activity), 1)

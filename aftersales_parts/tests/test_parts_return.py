@@ -57,6 +57,56 @@ class TestPartsReturn(PartsCommon):
         self.assertEqual(new_return.state, "confirmed")
         self.assertEqual(len(claim.parts_return_ids), 2)
 
+    def submitted_claim(self, lines):
+        claim = self.env["aftersales.warranty.claim"].sudo(self.adviser).create({
+            "vehicle_id": self.vehicle.id, "date_failure": self.vehicle.handover_date,
+            "odometer": 12500, "symptom": "Coolant leak at the water pump",
+            "line_ids": [(0, 0, {"product_id": part.id, "quantity": qty,
+                                 "price_unit": 100.0}) for part, qty in lines]})
+        claim.action_submit()
+        return claim
+
+    def test_submitting_a_claim_requests_its_parts_once(self):
+        claim = self.submitted_claim([(self.water_pump, 2), (self.labour, 1)])
+        request = claim.parts_request_ids
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.state, "draft")
+        self.assertEqual(request.origin_kind, "claim")
+        self.assertEqual(request.line_ids.product_id, self.water_pump)
+        self.assertEqual(request.line_ids.quantity, 2)
+        self.assertIn(request.name, " ".join(claim.message_ids.mapped("body")))
+        # The button afterwards opens it, it does not request the pump again.
+        action = claim.sudo(self.adviser).action_request_parts()
+        self.assertEqual(action["res_id"], request.id)
+        self.assertEqual(claim.parts_request_ids, request)
+        # A part added during the assessment is requested on its own, once.
+        claim.action_assess()
+        claim.write({"line_ids": [(0, 0, {"product_id": self.brake_pads.id, "quantity": 1,
+                                          "price_unit": 300.0})]})
+        action = claim.sudo(self.adviser).action_request_parts()
+        added = self.env["aftersales.parts.request"].browse(action["res_id"])
+        self.assertNotEqual(added, request)
+        self.assertEqual(added.line_ids.product_id, self.brake_pads)
+        claim.sudo(self.adviser).action_request_parts()
+        self.assertEqual(len(claim.parts_request_ids), 2)
+
+    def test_a_part_the_request_refuses_does_not_hold_up_the_submission(self):
+        claim = self.submitted_claim([(self.x7_mirror, 1)])
+        self.assertEqual(claim.state, "submitted")
+        self.assertFalse(claim.parts_request_ids)
+        self.assertIn("could not be requested", " ".join(claim.message_ids.mapped("body")))
+
+    def test_warehouse_clerk_cannot_submit_a_claim_to_request_parts(self):
+        claim = self.env["aftersales.warranty.claim"].sudo(self.adviser).create({
+            "vehicle_id": self.vehicle.id, "date_failure": self.vehicle.handover_date,
+            "odometer": 12500, "symptom": "Coolant leak",
+            "line_ids": [(0, 0, {"product_id": self.water_pump.id, "quantity": 1,
+                                 "price_unit": 1400.0})]})
+        with self.assertRefused(AccessError):
+            claim.sudo(self.clerk).action_submit()
+        self.assertEqual(claim.state, "draft")
+        self.assertFalse(claim.sudo().parts_request_ids)
+
     def test_claim_requests_its_replacement_parts(self):
         claim = self.approved_claim()
         action = claim.sudo(self.adviser).action_request_parts()

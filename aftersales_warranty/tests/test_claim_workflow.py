@@ -337,6 +337,27 @@ class TestClaimWorkflow(WarrantyCommon):
         self.assertEqual(claim.odometer, 30500)
         self.assertEqual(vehicle.odometer, 30500)
 
+    def test_claim_at_the_true_reading_accepted_once_a_manager_corrected_it(self):
+        vehicle = self.create_vehicle(odometer=30000)
+        vehicle.write({"odometer": 300000})  # one zero too many at the reception desk
+        with self.assertRefused(ValidationError, "lower than the last reading"):
+            self.create_claim(vehicle, odometer=30400)
+        wrong = vehicle.reading_ids.filtered(lambda r: r.odometer == 300000)
+        # The officer cannot correct it, the manager can.
+        with self.assertRefused(AccessError):
+            self.env["aftersales.odometer.correction"].sudo(self.officer).create({
+                "vehicle_id": vehicle.id, "reading_id": wrong.id, "odometer": 30300,
+                "reason": "typo"}).action_apply()
+        self.env["aftersales.odometer.correction"].sudo(self.manager).create({
+            "vehicle_id": vehicle.id, "reading_id": wrong.id, "odometer": 30300,
+            "reason": "300,000 typed instead of 30,300."}).action_apply()
+        self.assertEqual(vehicle.odometer, 30300)
+        claim = self.create_claim(vehicle, odometer=30400)
+        self.assertEqual(claim.odometer, 30400)
+        self.assertEqual(vehicle.odometer, 30400)
+        self.assertFalse(wrong.active)
+        self.assertIn(wrong, vehicle.corrected_reading_ids)
+
     def test_vehicle_without_owner_is_refused(self):
         vehicle = self.env["aftersales.vehicle"].create({
             "vin": self.next_vin(), "product_id": self.vehicle_model.id,
