@@ -42,7 +42,8 @@ class Client(object):
 
 
 def afternoon_tz():
-    """An Etc/GMT zone in which it is now between 12:00 and 13:59 (Etc/GMT-N is UTC+N)."""
+    """An Etc/GMT zone in which it is now between 12:00 and 13:59 (Etc/GMT-N is UTC+N): the
+    dealership's for the test (the officer's too)."""
     hour = datetime.datetime.utcnow().hour
     offset = (13 - hour) % 24
     offset = offset - 24 if offset > 14 else offset
@@ -67,6 +68,10 @@ def rpc():
         tz, offset = afternoon_tz()
         company_id = admin("res.users", "read", [admin.uid], ["company_id"])[0][
             "company_id"][0]
+        # the workshop's day is the dealership's: early afternoon there now
+        company_tz = admin("res.company", "read", [company_id], ["aftersales_tz"])[0][
+            "aftersales_tz"]
+        admin("res.company", "write", [company_id], {"aftersales_tz": tz})
         groups = [admin("ir.model.data", "xmlid_to_res_id", xmlid, True) for xmlid in (
             "aftersales_followup.group_aftersales_user", "sales_team.group_sale_salesman")]
         login = "h19rpc_%s" % tag
@@ -88,6 +93,7 @@ def rpc():
                    "vehicles": vehicles, "offset": offset}
         finally:
             admin("res.users", "write", [officer_id], {"active": False})
+            admin("res.company", "write", [company_id], {"aftersales_tz": company_tz})
 
 
 def local_today_at(offset, hour):
@@ -136,7 +142,7 @@ def test_the_actions_work_over_xmlrpc(rpc):
         "id": cancelled_id, "state": "cancelled", "sale_order_id": False,
         "calendar_event_id": False}
 
-    # a no-show: booked at 9:00 today (early afternoon in the officer's zone)
+    # a no-show: booked at 9:00 today (early afternoon in the dealership's zone)
     missed_id = officer("aftersales.appointment", "create", {
         "partner_id": rpc["customer_id"], "vehicle_id": rpc["vehicles"][2],
         "user_id": rpc["officer_id"], "date_start": local_today_at(rpc["offset"], 9),

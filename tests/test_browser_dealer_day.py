@@ -12,7 +12,7 @@ import pytest
 
 import odoo
 
-from browser.harness import Browser, chromium, odoo_server
+from browser.harness import Browser, chromium, odoo_server, staff_in_english
 
 WEB_DB = os.environ.get("AFTERSALES_WEB_DB")
 pytestmark = pytest.mark.skipif(
@@ -28,6 +28,7 @@ def query(sql, params=()):
 
 @pytest.fixture(scope="module")
 def browser():
+    staff_in_english(WEB_DB)
     with odoo_server(WEB_DB) as url:
         driver = chromium()
         try:

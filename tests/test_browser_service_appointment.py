@@ -8,7 +8,7 @@ import pytest
 
 import odoo
 
-from browser.harness import Browser, chromium, odoo_server
+from browser.harness import Browser, chromium, odoo_server, staff_in_english
 from environments import own_environments
 
 WEB_DB = os.environ.get("AFTERSALES_WEB_DB")
@@ -25,6 +25,7 @@ def query(sql, params=()):
 
 @pytest.fixture(scope="module")
 def server():
+    staff_in_english(WEB_DB)
     with odoo_server(WEB_DB, "browser-appointment-server.log") as url:
         yield url
 

@@ -412,19 +412,15 @@ class AftersalesAppointment(models.Model):
     # ------------------------------------------------------------------ time zone, hours
 
     @api.model
-    def _aftersales_tz_for(self, company, user=None):
-        """The time zone in which the dealership's days and opening hours are told. The
-        one place that decides it: the advisor's, else the company's address's, else
-        UTC."""
-        name = (user and user.tz) or company.partner_id.tz or "UTC"
-        try:
-            return pytz.timezone(name)
-        except pytz.UnknownTimeZoneError:
-            return pytz.utc
+    def _aftersales_tz_for(self, company):
+        """The time zone in which the dealership's days and opening hours are told: the
+        dealership's (res.company._aftersales_tz_name, the one place that decides it),
+        not the advisor's: the workshop opens at the same hour for every advisor."""
+        return pytz.timezone(company._aftersales_tz_name())
 
     def _aftersales_tz(self):
         self.ensure_one()
-        return self._aftersales_tz_for(self.company_id, self.user_id)
+        return self._aftersales_tz_for(self.company_id)
 
     @api.model
     def _aftersales_workshop_calendar(self, company):
@@ -565,7 +561,7 @@ class AftersalesAppointment(models.Model):
         """The first start (naive UTC, on the half-hour) from ``after`` (default: now) at
         which a ``duration``-hour appointment fits the workshop of ``company``; False
         when none does within a month."""
-        tz = self._aftersales_tz_for(company, user)
+        tz = self._aftersales_tz_for(company)
         after = after or datetime.utcnow()
         horizon = after + timedelta(days=SLOT_SEARCH_DAYS + 1)
         busy = [(_naive(a.date_start), _naive(a.date_stop), a.vehicle_id.id)

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import logging
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from psycopg2 import sql
 
@@ -386,8 +386,13 @@ class AftersalesCall(models.Model):
         company = self.env["res.company"].browse(vals.get("company_id")) \
             or self.env["res.company"]._company_default_get("aftersales.call")
         due = vals.get("date_due") or fields.Date.context_today(self)
+        try:
+            due = due if isinstance(due, date) else fields.Date.from_string(due)
+        except (TypeError, ValueError):
+            # the day is read here before the ORM would refuse it: refuse it as clearly
+            raise UserError(_('The due date "%s" is not a date (YYYY-MM-DD).') % (due,))
         window = company.aftersales_call_window_days or DEFAULT_CALL_WINDOW
-        return fields.Date.to_string(fields.Date.from_string(due) + timedelta(days=window))
+        return fields.Date.to_string(due + timedelta(days=window))
 
     @api.model
     def _aftersales_booking_purposes(self):
@@ -539,9 +544,12 @@ class AftersalesCall(models.Model):
     # ------------------------------------------------------------------ scheduled action
 
     @api.model
-    def _cron_generate_due_calls(self, batch_size=5000, commit=False):
+    def _cron_generate_due_calls(self, batch_size=5000, commit=False, now=None):
         """Turn every handover whose rule day has come into one follow-up call with its
         activity, then expire the calls whose window has closed.
+
+        Days are each dealership's (``res.company._aftersales_tz_name``), at ``now``
+        (naive UTC, default now: a test passes the moment it plays).
 
         Set-based: each batch is one INSERT ... SELECT of calls chained to one INSERT of
         their activities, with the partial unique index on (rule, order) as arbiter, so
@@ -549,14 +557,16 @@ class AftersalesCall(models.Model):
         With ``commit`` (the scheduled action), each batch is committed on its own: a run
         killed half-way leaves whole batches and the next run finishes the rest.
         """
-        today = fields.Date.context_today(self)
+        # Each generator tells each row's day in its own dealership's time zone from
+        # this one moment (see res.company._aftersales_today_sql).
+        now = fields.Datetime.to_string(self.env["res.company"]._aftersales_moment(now))
         created = 0
         for generate_batch in self._due_call_batch_generators():
             after = 0
             while True:
                 if commit:
                     self._aftersales_next_transaction()
-                selected, count, last = generate_batch(today, batch_size, after)
+                selected, count, last = generate_batch(now, batch_size, after)
                 created += count
                 # A short batch means nothing is left; rows lost to a concurrent run
                 # (ON CONFLICT) do not end the loop early, so it is judged on the
@@ -568,7 +578,7 @@ class AftersalesCall(models.Model):
                 after = last
         if commit:
             self._aftersales_next_transaction()
-        expired = self._expire_calls(today)
+        expired = self._expire_calls(now)
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         self.invalidate_cache()
@@ -593,11 +603,12 @@ class AftersalesCall(models.Model):
         self.invalidate_cache()  # everything: other workers may have changed any of it
 
     def _due_call_batch_generators(self):
-        """The events that start a follow-up clock. Each generator takes (today, limit,
-        after), creates at most ``limit`` calls with their activities set-based for the
-        events whose id is at least ``after``, and returns (events selected, calls
-        created, last event id); other addons append theirs (e.g. a warranty claim
-        closed)."""
+        """The events that start a follow-up clock. Each generator takes (now, limit,
+        after), ``now`` the run's moment (naive UTC string) from which each row's
+        dealership's day is told (res.company._aftersales_today_sql), creates at most
+        ``limit`` calls with their activities set-based for the events whose id is at
+        least ``after``, and returns (events selected, calls created, last event id);
+        other addons append theirs (e.g. a warranty claim closed)."""
         return [self._generate_due_call_batch,
                 self.env["aftersales.need"]._generate_reminder_call_batch]
 
@@ -605,9 +616,10 @@ class AftersalesCall(models.Model):
         """Which rule trigger a handover of each kind of order starts."""
         return {"service": "service_handover", "vehicle": "vehicle_handover"}
 
-    def _generate_due_call_batch(self, today, batch_size, after=0):
-        """Handovers whose rule day has come and whose window is open."""
-        tz = self.env.user.tz or "UTC"
+    def _generate_due_call_batch(self, now, batch_size, after=0):
+        """Handovers whose rule day has come and whose window is open, in the days of
+        each order's dealership."""
+        Company = self.env["res.company"]
         triggers = self._handover_triggers()
         max_window = self.env["aftersales.followup.rule"].search(
             [("trigger", "in", list(triggers.values()))],
@@ -616,8 +628,9 @@ class AftersalesCall(models.Model):
             return 0, 0, after
         # Bound the scan to handovers whose window can still be open (index on
         # handover_date): the cost follows the due handovers, not the whole history.
+        # Two days of margin cover any time zone's offset from UTC.
         since = fields.Datetime.to_string(
-            fields.Date.from_string(today) - timedelta(days=max_window + 2))
+            fields.Datetime.from_string(now) - timedelta(days=max_window + 2))
         kinds = list(triggers)
         due = sql.SQL("""
             SELECT partner_id, vehicle_id, company_id, rule_id, link_id, user_id,
@@ -626,8 +639,7 @@ class AftersalesCall(models.Model):
               FROM (
                 SELECT so.id AS link_id, so.partner_id, so.vehicle_id, so.company_id,
                        r.id AS rule_id, r.delay_days, r.window_days,
-                       (so.handover_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                           AS handover_day,
+                       {handover_day} AS handover_day,
                        {officer} AS user_id,
                        NOT {may_phone} AS do_not_call,
                        p.name || ' - ' || so.name AS name
@@ -641,19 +653,21 @@ class AftersalesCall(models.Model):
                   {file_join}
                   JOIN res_company c ON c.id = so.company_id
                  WHERE so.handover_date >= %(since)s AND so.id >= %(after)s
-                   AND (so.handover_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                       + r.delay_days <= %(today)s
-                   AND (so.handover_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                       + r.window_days >= %(today)s
+                   AND {handover_day} + r.delay_days <= {today}
+                   AND {handover_day} + r.window_days >= {today}
                    AND {class_filter}
                    AND NOT EXISTS (SELECT 1 FROM aftersales_call ac
                                     WHERE ac.sale_order_id = so.id AND ac.rule_id = r.id)
                  ORDER BY so.id
                  LIMIT %(limit)s
               ) AS candidate
-        """).format(class_filter=self._rule_class_filter_sql(), **self._customer_sql())
+        """).format(class_filter=self._rule_class_filter_sql(),
+                    handover_day=Company._aftersales_local_date_sql(
+                        sql.SQL("so.handover_date"), "so.company_id"),
+                    today=Company._aftersales_today_sql("so.company_id", now),
+                    **self._customer_sql())
         return self._insert_due_calls(due, {
-            "tz": tz, "today": today, "since": since, "limit": batch_size, "after": after,
+            "since": since, "limit": batch_size, "after": after,
             "kinds": kinds, "triggers": [triggers[k] for k in kinds],
         }, "sale_order_id", "followup", _("Follow-up call"))
 
@@ -755,17 +769,18 @@ class AftersalesCall(models.Model):
             self.env["mail.followers"].invalidate_cache()
         return selected, created, last or 0
 
-    def _expire_calls(self, today):
-        """Calls left undone past their window expire; their activities are closed. The
-        customers of the follow-up calls expired in this run, unreached, get the
-        satisfaction survey (only for windows closed recently: bounded, never stale)."""
+    def _expire_calls(self, now):
+        """Calls left undone past their window (the last day of their dealership, at
+        ``now``, naive UTC) expire; their activities are closed. The customers of the
+        follow-up calls expired in this run, unreached, get the satisfaction survey
+        (only for windows closed recently: bounded, never stale)."""
         cr = self.env.cr
-        recent = fields.Date.to_string(
-            fields.Date.from_string(today) - timedelta(days=SURVEY_AFTER_EXPIRY_DAYS))
-        cr.execute("""
+        today = self.env["res.company"]._aftersales_today_sql("ac.company_id", now)
+        cr.execute(sql.SQL("""
             WITH due AS (
-                SELECT id, state FROM aftersales_call
-                 WHERE state IN ('todo', 'no_answer') AND date_expiry < %(today)s
+                SELECT id, state, date_expiry >= {today} - %(recent_days)s AS recent
+                  FROM aftersales_call ac
+                 WHERE state IN ('todo', 'no_answer') AND date_expiry < {today}
                    FOR UPDATE
             ), gone AS (
                 UPDATE aftersales_call c
@@ -773,13 +788,14 @@ class AftersalesCall(models.Model):
                        write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
                   FROM due
                  WHERE c.id = due.id AND c.state = due.state
-             RETURNING c.id, c.date_expiry, due.state AS old_state
+             RETURNING c.id, due.recent, due.state AS old_state
             ), closed AS (
                 DELETE FROM mail_activity a USING gone
                  WHERE a.res_model = 'aftersales.call' AND a.res_id = gone.id
             )
-            SELECT id, old_state, date_expiry >= %(recent)s FROM gone ORDER BY id
-        """, {"uid": self.env.uid, "today": today, "recent": recent})
+            SELECT id, old_state, recent FROM gone ORDER BY id
+        """).format(today=today), {"uid": self.env.uid,
+                                   "recent_days": SURVEY_AFTER_EXPIRY_DAYS})
         rows = cr.fetchall()
         # The state is tracked: the chatter of each call says it expired, as the ORM's
         # tracking would (one set-based statement, see aftersales.bulk.trace).

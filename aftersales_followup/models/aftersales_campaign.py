@@ -98,11 +98,11 @@ class AftersalesCampaign(models.Model):
 
     @api.depends("date_notice", "state")
     def _compute_short_notice(self):
-        today = fields.Date.context_today(self)
         for campaign in self:
             campaign.short_notice = bool(
                 campaign.state in ("draft", "scheduled") and campaign.date_notice
-                and campaign.date_notice < today)
+                and campaign.date_notice < (campaign.company_id or self.env.user.company_id)
+                ._aftersales_today())
 
     def _compute_target_count(self):
         Partner = self.env["res.partner"]
@@ -190,11 +190,10 @@ class AftersalesCampaign(models.Model):
 
     @api.multi
     def action_schedule(self):
-        today = fields.Date.context_today(self)
         for campaign in self:
             if campaign.state != "draft":
                 raise UserError(_("Only a draft campaign can be scheduled."))
-            if campaign.date_event < today:
+            if campaign.date_event < campaign.company_id._aftersales_today():
                 raise UserError(_("The event date of %s is in the past.") % campaign.name)
             partners = self.env["res.partner"].search(campaign._target_domain())
             if not partners:
@@ -204,8 +203,12 @@ class AftersalesCampaign(models.Model):
                 raise UserError(_("Choose the notice template of %s: it renders the emails "
                                   "and the printed letters.") % campaign.name)
         self._aftersales_trusted().write({"state": "scheduled"})
-        # A campaign scheduled less than two weeks ahead gets its calls at once, due today.
-        self.filtered(lambda c: c.date_notice <= today)._run_notice(today)
+        # A campaign scheduled less than two weeks ahead gets its calls at once, due today
+        # (its dealership's today).
+        for campaign in self:
+            today = campaign.company_id._aftersales_today()
+            if campaign.date_notice <= today:
+                campaign._run_notice(today)
         return True
 
     @api.multi
@@ -243,12 +246,18 @@ class AftersalesCampaign(models.Model):
     # ------------------------------------------------------------------ scheduled action
 
     @api.model
-    def _cron_run_campaigns(self, commit=False):
-        """Daily: phone notices on the notice date, letters by the deadline."""
-        today = fields.Date.context_today(self)
+    def _cron_run_campaigns(self, commit=False, now=None):
+        """Daily: phone notices on the notice date, letters by the deadline, in the days
+        of each campaign's dealership at ``now`` (naive UTC, default now)."""
+        # The latest day any dealership can be in: each campaign then checks its own.
+        latest = fields.Date.to_string(
+            self.env["res.company"]._aftersales_moment(now).date() + timedelta(days=1))
         campaigns = self.search([("state", "in", ("scheduled", "notifying")),
-                                 ("date_notice", "<=", today)])
+                                 ("date_notice", "<=", latest)])
         for campaign in campaigns:
+            today = campaign.company_id._aftersales_today(now)
+            if campaign.date_notice > today:
+                continue
             if commit:
                 self.env["aftersales.call"]._aftersales_next_transaction()
                 if campaign.state not in ("scheduled", "notifying"):

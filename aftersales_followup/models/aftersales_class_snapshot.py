@@ -1,5 +1,7 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from psycopg2 import sql
+
 from odoo import api, fields, models
 
 
@@ -21,19 +23,22 @@ class AftersalesClassSnapshot(models.Model):
 
     @api.model
     def _take_snapshot(self):
-        """Replace today's figures with one INSERT ... SELECT grouped by class."""
-        today = fields.Date.context_today(self)
+        """Replace today's figures (each dealership's today) with one INSERT ... SELECT
+        grouped by class."""
+        Company = self.env["res.company"]
         cr = self.env.cr
-        cr.execute("DELETE FROM aftersales_class_snapshot WHERE date = %s", (today,))
-        cr.execute("""
+        cr.execute(sql.SQL("DELETE FROM aftersales_class_snapshot s WHERE s.date = {}").format(
+            Company._aftersales_today_sql("s.company_id")))
+        insert = sql.SQL("""
             INSERT INTO aftersales_class_snapshot (
                 date, class_id, company_id, customer_count, returning_count,
                 create_uid, create_date, write_uid, write_date)
-            SELECT %(today)s, p.aftersales_class_id, p.company_id, count(*),
+            SELECT {today}, p.aftersales_class_id, p.company_id, count(*),
                    count(*) FILTER (WHERE p.aftersales_returning = 1),
                    %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
               FROM res_partner p
              WHERE p.aftersales_customer AND p.active
              GROUP BY p.aftersales_class_id, p.company_id
-        """, {"today": today, "uid": self.env.uid})
+        """).format(today=Company._aftersales_today_sql("p.company_id"))
+        cr.execute(insert, {"uid": self.env.uid})
         self.invalidate_cache()

@@ -98,14 +98,15 @@ class AftersalesNeed(models.Model):
     # ------------------------------------------------------------------ scheduled action
 
     @api.model
-    def _cron_refresh_needs(self, commit=False):
+    def _cron_refresh_needs(self, commit=False, now=None):
         """Create or refresh the needs the vehicle data show, then remind customers of
         those whose date approaches (calls through the due-call machinery, emails
-        through the letter register)."""
-        refreshed = self._refresh_needs_from_vehicles()
+        through the letter register), in the days of each vehicle's dealership at
+        ``now`` (naive UTC, default now)."""
+        refreshed = self._refresh_needs_from_vehicles(now)
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        emails = self._send_need_reminder_emails()
+        emails = self._send_need_reminder_emails(now)
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         return {"needs": refreshed, "emails": emails}
@@ -116,20 +117,23 @@ class AftersalesNeed(models.Model):
         vehicle data reveal; other addons add theirs (the warranty end)."""
         trade_in_years = int(self.env["ir.config_parameter"].sudo().get_param(
             "aftersales_followup.trade_in_years", 6))
+        # the dealership's today of the vehicle, not the database server's CURRENT_DATE
+        today = self.env["res.company"]._aftersales_today_sql("v.company_id")
         return [
             ("service", sql.SQL("v.next_service_date")),
             # insurance renews every year on the handover's anniversary
             ("insurance", sql.SQL("""(v.handover_date + (ceil(GREATEST(
-                EXTRACT(EPOCH FROM age(CURRENT_DATE, v.handover_date)) / 31557600.0, 0.001))
-                * interval '1 year'))::date""")),
+                EXTRACT(EPOCH FROM age({today}, v.handover_date)) / 31557600.0, 0.001))
+                * interval '1 year'))::date""").format(today=today)),
             ("trade_in", sql.SQL("(v.handover_date + {} * interval '1 year')::date").format(
                 sql.Literal(trade_in_years))),
         ]
 
     @api.model
-    def _refresh_needs_from_vehicles(self):
+    def _refresh_needs_from_vehicles(self, now=None):
         """Upsert one open automatic need per vehicle and kind (unique index), moving its
         date when the vehicle data changed. One statement per kind of need."""
+        today = self.env["res.company"]._aftersales_today_sql("v.company_id", now)
         total = 0
         for kind, date_expr in self._need_sources():
             self.env.cr.execute(sql.SQL("""
@@ -141,29 +145,31 @@ class AftersalesNeed(models.Model):
                        %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM aftersales_vehicle v
                  WHERE v.active AND v.partner_id IS NOT NULL AND {date_expr} IS NOT NULL
-                   AND {date_expr} >= CURRENT_DATE
+                   AND {date_expr} >= {today}
                 ON CONFLICT (vehicle_id, kind) WHERE state = 'open' AND source = 'auto'
                 DO UPDATE SET date_expected = EXCLUDED.date_expected,
                               partner_id = EXCLUDED.partner_id,
                               write_date = EXCLUDED.write_date
                  WHERE aftersales_need.date_expected IS DISTINCT FROM EXCLUDED.date_expected
                     OR aftersales_need.partner_id IS DISTINCT FROM EXCLUDED.partner_id
-            """).format(date_expr=date_expr), {"kind": kind, "uid": self.env.uid})
+            """).format(date_expr=date_expr, today=today),
+                {"kind": kind, "uid": self.env.uid})
             total += self.env.cr.rowcount
         self.invalidate_cache()
         return total
 
     @api.model
-    def _reminder_due_sql(self, action):
-        """Open needs whose reminder day (date - lead days) has come, for the rules of
-        ``action``, not yet reminded by that rule; ``r`` is the rule, ``p`` the customer."""
+    def _reminder_due_sql(self, action, now=None):
+        """Open needs whose reminder day (date - lead days) has come in the day of their
+        dealership at ``now`` (naive UTC, default now), for the rules of ``action``, not
+        yet reminded by that rule; ``r`` is the rule, ``p`` the customer."""
         return sql.SQL("""
             SELECT n.partner_id, n.vehicle_id, n.company_id, r.id AS rule_id,
                    n.id AS link_id,
                    {officer} AS user_id,
                    NOT {may_phone} AS do_not_call,
                    p.name || ' - ' || COALESCE(n.name, '') AS name,
-                   GREATEST(n.date_expected - r.lead_days, %(today)s::date) AS date_due,
+                   GREATEST(n.date_expected - r.lead_days, {today}) AS date_due,
                    n.date_expected - r.lead_days + r.window_days AS date_expiry,
                    {may_email} AS may_email,
                    r.mail_template_id
@@ -177,19 +183,20 @@ class AftersalesNeed(models.Model):
               {file_join}
               JOIN res_company c ON c.id = n.company_id
              WHERE n.state = 'open' AND n.date_expected IS NOT NULL
-               AND n.date_expected - r.lead_days <= %(today)s
-               AND n.date_expected - r.lead_days + r.window_days >= %(today)s
+               AND n.date_expected - r.lead_days <= {today}
+               AND n.date_expected - r.lead_days + r.window_days >= {today}
                AND {class_filter}
         """).format(action=sql.Literal(action),
+                    today=self.env["res.company"]._aftersales_today_sql("n.company_id", now),
                     class_filter=self.env["aftersales.call"]._rule_class_filter_sql(),
                     **self.env["aftersales.call"]._customer_sql())
 
-    def _reminder_params(self, today):
-        return {"today": today, "kinds": list(NEED_TRIGGERS),
+    def _reminder_params(self):
+        return {"kinds": list(NEED_TRIGGERS),
                 "triggers": list(NEED_TRIGGERS.values())}
 
     @api.model
-    def _generate_reminder_call_batch(self, today, batch_size, after=0):
+    def _generate_reminder_call_batch(self, now, batch_size, after=0):
         """Due-call generator (see aftersales.call): one call per need and rule."""
         due = sql.SQL("""
             SELECT * FROM ({base}) AS candidate
@@ -198,16 +205,15 @@ class AftersalesNeed(models.Model):
                                 WHERE ac.need_id = candidate.link_id
                                   AND ac.rule_id = candidate.rule_id)
              ORDER BY link_id LIMIT %(limit)s
-        """).format(base=self._reminder_due_sql("call"))
-        params = dict(self._reminder_params(today), limit=batch_size, after=after)
+        """).format(base=self._reminder_due_sql("call", now))
+        params = dict(self._reminder_params(), limit=batch_size, after=after)
         return self.env["aftersales.call"]._insert_due_calls(
             due, params, "need_id", "other", _("Remind the customer"))
 
     @api.model
-    def _send_need_reminder_emails(self):
+    def _send_need_reminder_emails(self, now=None):
         """Reminder emails for the rules that remind by email: one registered letter
         per need and template (unique index), only to customers who accept email."""
-        today = fields.Date.context_today(self)
         query = sql.SQL("""
             INSERT INTO aftersales_letter (
                 name, partner_id, kind, channel, need_id, mail_template_id, state,
@@ -220,8 +226,8 @@ class AftersalesNeed(models.Model):
              WHERE may_email AND mail_template_id IS NOT NULL
             ON CONFLICT DO NOTHING
             RETURNING id
-        """).format(base=self._reminder_due_sql("email"))
-        self.env.cr.execute(query, dict(self._reminder_params(today), uid=self.env.uid))
+        """).format(base=self._reminder_due_sql("email", now))
+        self.env.cr.execute(query, dict(self._reminder_params(), uid=self.env.uid))
         letters = self.env["aftersales.letter"].browse(
             [row[0] for row in self.env.cr.fetchall()])
         letters._queue_emails()

@@ -110,9 +110,9 @@ class AftersalesCallReport(models.Model):
     def _from(self):
         return """
             aftersales_call c
-            JOIN res_company co ON co.id = c.company_id
+            JOIN {companies} co ON co.id = c.company_id
             LEFT JOIN sale_order so ON so.id = c.sale_order_id
-        """
+        """.format(companies=self._aftersales_companies_sql())
 
     def _where(self):
         return "c.active"

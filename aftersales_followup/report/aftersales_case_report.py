@@ -68,8 +68,8 @@ class AftersalesCaseReport(models.Model):
     def _from(self):
         return """
             aftersales_case k
-            JOIN res_company co ON co.id = k.company_id
-        """
+            JOIN {companies} co ON co.id = k.company_id
+        """.format(companies=self._aftersales_companies_sql())
 
     def _where(self):
         return "k.active"

@@ -44,14 +44,16 @@ class AftersalesDashboard(models.Model):
         expiring, same_day, informed, complaint, unhappy); another addon adds its own."""
         today = self._aftersales_today_sql("co")
         month_start = "date_trunc('month', %s)::date" % today
+        companies = self._aftersales_companies_sql()
         return [
             """SELECT c.user_id, c.company_id,
                       CASE WHEN c.date_due = {today} THEN 1 ELSE 0 END,
                       CASE WHEN c.date_due < {today} THEN 1 ELSE 0 END,
                       CASE WHEN c.date_expiry <= {today} + 1 THEN 1 ELSE 0 END,
                       NULL::numeric, 0, 0, 0
-                 FROM aftersales_call c JOIN res_company co ON co.id = c.company_id
-                WHERE c.active AND c.state IN ('todo', 'no_answer')""".format(today=today),
+                 FROM aftersales_call c JOIN {companies} co ON co.id = c.company_id
+                WHERE c.active AND c.state IN ('todo', 'no_answer')""".format(
+                today=today, companies=companies),
             """SELECT k.user_id, k.company_id, 0, 0, 0,
                       CASE WHEN k.state = 'informed' AND k.date_informed >= {month}
                            THEN CASE WHEN k.date_informed = k.date_solved
@@ -63,12 +65,12 @@ class AftersalesDashboard(models.Model):
                                 AND k.state IN ('study', 'escalated', 'solved')
                            THEN 1 ELSE 0 END,
                       0
-                 FROM aftersales_case k JOIN res_company co ON co.id = k.company_id
+                 FROM aftersales_case k JOIN {companies} co ON co.id = k.company_id
                 WHERE k.active AND (
                       (k.state = 'informed' AND k.date_informed >= {month})
                       OR (k.kind = 'complaint'
                           AND k.state IN ('study', 'escalated', 'solved')))""".format(
-                month=month_start),
+                month=month_start, companies=companies),
             """SELECT c.user_id, c.company_id, 0, 0, 0, NULL::numeric, 0, 0, 1
                  FROM aftersales_call c
                 WHERE c.active AND c.satisfaction IN ('1', '2')

@@ -14,12 +14,20 @@ class AftersalesReportMixin(models.AbstractModel):
     _description = "After-sales KPI report helpers"
 
     @api.model
+    def _aftersales_companies_sql(self):
+        """The companies with the time zone of their dealership's day, to join as ``co``
+        instead of ``res_company``: the rule is res.company's, told when the report is
+        read (a view keeps its SQL, so the zones cannot be written into it), and once
+        per company rather than per row (OFFSET 0 keeps PostgreSQL from inlining it)."""
+        return ("(SELECT rc.id, rc.partner_id, {tz} AS aftersales_day_tz"
+                " FROM res_company rc OFFSET 0)").format(
+            tz=self.env["res.company"]._aftersales_tz_live_sql("rc"))
+
+    @api.model
     def _aftersales_tz_sql(self, company="co"):
-        """The time zone of the dealership of the company row ``company``: the company
-        partner's, UTC when unset. The one place to change when companies get their own
-        time zone."""
-        return ("COALESCE((SELECT tzp.tz FROM res_partner tzp WHERE tzp.id = %s.partner_id),"
-                " 'UTC')" % company)
+        """The time zone of the dealership of ``company``, a row of
+        ``_aftersales_companies_sql``."""
+        return "%s.aftersales_day_tz" % company
 
     @api.model
     def _aftersales_day_sql(self, timestamp, company="co"):

@@ -75,10 +75,10 @@ class AftersalesCommon(AftersalesTestCase):
         super(AftersalesCommon, cls).setUpClass()
         cls._vin_counter = 0
         user, manager, contacts, salesman = cls.USER, cls.MANAGER, cls.CONTACTS, cls.SALESMAN
-        # Everyone works in the time zone the scheduled action tells days in, so that
-        # "today" is the same day for every user of a test.
-        tz = cls.env.user.tz or "UTC"
+        # Everyone works in the time zone the scheduled actions tell days in (the
+        # dealership's), so that "today" is the same day for every user of a test.
         cls.company = cls.env.ref("base.main_company")
+        tz = cls.company._aftersales_tz_name()
         cls.officer = create_staff(cls.env, "h2_officer", "Olivia Officer",
                                    [user, salesman, contacts], tz=tz)
         cls.supervisor = create_staff(
@@ -174,7 +174,8 @@ class AftersalesCommon(AftersalesTestCase):
 
     @property
     def today(self):
-        return fields.Date.context_today(self.env["aftersales.call"])
+        """The dealership's today: the day of the scheduled actions."""
+        return self.company._aftersales_today()
 
     def days_from_today(self, days):
         return fields.Date.to_string(
@@ -182,8 +183,8 @@ class AftersalesCommon(AftersalesTestCase):
 
     def local_datetime(self, days_ago, hour):
         """UTC datetime string of ``hour`` o'clock, ``days_ago`` days ago, in the time zone
-        the scheduled action uses to tell the handover day."""
-        tz = pytz.timezone(self.env.user.tz or "UTC")
+        the scheduled action uses to tell the handover day (the dealership's)."""
+        tz = pytz.timezone(self.company._aftersales_tz_name())
         day = fields.Date.from_string(self.today) - timedelta(days=days_ago)
         local = tz.localize(datetime.combine(day, time(hour, 0)))
         return fields.Datetime.to_string(local.astimezone(pytz.utc).replace(tzinfo=None))

@@ -35,7 +35,7 @@ class AppointmentCase(AftersalesCommon):
                            "aftersales_daily_appointments": 0,
                            "aftersales_appointment_duration": 1.0})
         cls.Appointment = cls.env["aftersales.appointment"]
-        cls.tz = cls.Appointment._aftersales_tz_for(cls.company, cls.officer)
+        cls.tz = cls.Appointment._aftersales_tz_for(cls.company)
         cls.customer.aftersales_user_id = cls.officer
         cls.customer2 = cls.create_customer("Zhao Min", aftersales_user_id=cls.officer.id)
         cls.vehicle2 = cls.create_vehicle(cls.customer2, license_plate="沪B·H1902")

@@ -10,12 +10,12 @@ from odoo.tests.common import SavepointCase
 from .common import create_staff
 
 
-def day(offset):
-    return fields.Date.to_string(
-        fields.Date.from_string(fields.Date.today()) + timedelta(days=offset))
-
-
 class CampaignCase(SavepointCase):
+
+    def day(self, offset):
+        """The dealership's today (the day of the scheduled actions) plus ``offset``."""
+        return fields.Date.to_string(fields.Date.from_string(
+            self.env.ref("base.main_company")._aftersales_today()) + timedelta(days=offset))
 
     @classmethod
     def setUpClass(cls):
@@ -45,7 +45,7 @@ class CampaignCase(SavepointCase):
         values = {
             "name": "Spring check-up <days>",
             "kind": "free_service",
-            "date_event": day(20),
+            "date_event": self.day(20),
             "mail_template_id": self.template.id,
             "target_domain": "[('id', 'in', %s)]" % self.customers.ids,
         }
@@ -69,49 +69,49 @@ class TestCampaignDates(CampaignCase):
         self.assertEqual(campaign.date_notice, "2027-03-10")
 
     def test_calls_appear_on_notice_date_and_not_before(self):
-        campaign = self._campaign(date_event=day(15))  # notice tomorrow
+        campaign = self._campaign(date_event=self.day(15))  # notice tomorrow
         campaign.action_schedule()
         self._run()
         self.assertFalse(campaign.call_ids, "no call before the notice date")
-        campaign.date_event = day(14)  # notice today
+        campaign.date_event = self.day(14)  # notice today
         self._run()
         self.assertEqual(len(campaign.call_ids), len(self.customers))
         happy = self._call(campaign, self.happy)
         self.assertEqual(happy.state, "todo")
         self.assertEqual(happy.purpose, "campaign")
-        self.assertEqual(happy.date_due, fields.Date.today())
+        self.assertEqual(happy.date_due, self.day(0))
         self.assertEqual(happy.user_id, self.officer)
         self.assertEqual(happy.activity_ids.user_id, self.officer)
-        self.assertEqual(happy.activity_ids.date_deadline, fields.Date.today())
+        self.assertEqual(happy.activity_ids.date_deadline, self.day(0))
         self.assertEqual(campaign.state, "notifying")
 
     def test_no_duplicate_calls_or_letters_after_two_runs(self):
-        campaign = self._campaign(date_event=day(12))
+        campaign = self._campaign(date_event=self.day(12))
         campaign.action_schedule()
         self._run()
         self._run()
         calls = self.env["aftersales.call"].search([("campaign_id", "=", campaign.id)])
         self.assertEqual(len(calls), len(self.customers))
         self.assertEqual(len(calls.mapped("partner_id")), len(self.customers))
-        campaign.date_event = day(10)  # deadline passed
+        campaign.date_event = self.day(10)  # deadline passed
         self._run()
         self._run()
         letters = self.env["aftersales.letter"].search([("campaign_id", "=", campaign.id)])
         self.assertEqual(len(letters), len(letters.mapped("partner_id")))
 
     def test_short_notice_warns_and_calls_due_today(self):
-        campaign = self._campaign(date_event=day(5))
+        campaign = self._campaign(date_event=self.day(5))
         self.assertTrue(campaign.short_notice)
         campaign.action_schedule()
         self.assertEqual(len(campaign.call_ids), len(self.customers))
-        self.assertEqual(set(campaign.call_ids.mapped("date_due")), {fields.Date.today()})
+        self.assertEqual(set(campaign.call_ids.mapped("date_due")), {self.day(0)})
         self.assertFalse(campaign.short_notice)
 
 
 class TestCampaignLetters(CampaignCase):
 
     def _through_deadline(self):
-        campaign = self._campaign(date_event=day(14))
+        campaign = self._campaign(date_event=self.day(14))
         campaign.action_schedule()
         self._call(campaign, self.happy).write({"campaign_response": "accepted"})
         self._call(campaign, self.happy).action_done()
@@ -140,7 +140,7 @@ class TestCampaignLetters(CampaignCase):
         self.assertEqual(campaign.declined_count, 1)
 
     def test_do_not_call_customer_skips_the_call_with_reason(self):
-        campaign = self._campaign(date_event=day(14))
+        campaign = self._campaign(date_event=self.day(14))
         campaign.action_schedule()
         call = self._call(campaign, self.dnc)
         self.assertEqual(call.state, "cancelled")
@@ -191,7 +191,7 @@ class TestCampaignLetters(CampaignCase):
         self.assertTrue(letter.date_sent)
 
     def test_late_letters_counted(self):
-        campaign = self._campaign(date_event=day(10))  # deadline was two days ago
+        campaign = self._campaign(date_event=self.day(10))  # deadline was two days ago
         campaign.action_schedule()
         self._run()
         self.assertEqual(campaign.late_letter_count, campaign.letter_count)
@@ -201,7 +201,7 @@ class TestCampaignLetters(CampaignCase):
 class TestCampaignBadInput(CampaignCase):
 
     def test_event_in_the_past_refused(self):
-        campaign = self._campaign(date_event=day(-1))
+        campaign = self._campaign(date_event=self.day(-1))
         with self.assertRaises(UserError):
             campaign.action_schedule()
         self.assertEqual(campaign.state, "draft")
@@ -224,7 +224,7 @@ class TestCampaignBadInput(CampaignCase):
             self._campaign(target_domain="[('no_such_field', '=', 1)]")
 
     def test_cancel_closes_open_calls(self):
-        campaign = self._campaign(date_event=day(14))
+        campaign = self._campaign(date_event=self.day(14))
         campaign.action_schedule()
         campaign.action_cancel()
         self.assertEqual(campaign.state, "cancelled")
@@ -232,7 +232,7 @@ class TestCampaignBadInput(CampaignCase):
         self.assertFalse(campaign.call_ids.mapped("activity_ids"))
 
     def test_letters_cannot_be_deleted(self):
-        campaign = self._campaign(date_event=day(5))
+        campaign = self._campaign(date_event=self.day(5))
         campaign.action_schedule()
         campaign.notice_days = 7
         self._run()

@@ -110,6 +110,15 @@ class TestDealershipDetails(AftersalesCommon):
             "date_expiry": self.days_from_today(30)})
         self.assertEqual(call.date_expiry, self.days_from_today(30))
 
+    def test_a_due_day_that_is_not_a_date_is_refused_clearly(self):
+        before = self.Call.search_count([])
+        with self.assertRefused(UserError) as refusal:
+            self.Call.sudo(self.officer).create({
+                "partner_id": self.customer.id, "purpose": "other",
+                "date_due": "next Tuesday"})
+        self.assertIn("next Tuesday", refusal.exception.name)
+        self.assertEqual(self.Call.search_count([]), before)
+
     def test_manual_call_not_made_expires(self):
         call = self.Call.sudo(self.officer).create({
             "partner_id": self.customer.id, "purpose": "other",

@@ -12,12 +12,12 @@ from odoo.tests.common import SavepointCase
 from .common import create_staff
 
 
-def day(offset):
-    return fields.Date.to_string(
-        fields.Date.from_string(fields.Date.today()) + timedelta(days=offset))
-
-
 class RetentionCase(SavepointCase):
+
+    def day(self, offset):
+        """The dealership's today (the day of the scheduled actions) plus ``offset``."""
+        return fields.Date.to_string(fields.Date.from_string(
+            self.env.ref("base.main_company")._aftersales_today()) + timedelta(days=offset))
 
     @classmethod
     def setUpClass(cls):
@@ -40,8 +40,8 @@ class RetentionCase(SavepointCase):
             "aftersales_customer": True})
         values = {
             "vin": "LRET0000000%06d" % next(self.vin_seq), "partner_id": partner.id,
-            "product_id": self.model.id, "handover_date": day(handover),
-            "odometer": odometer, "odometer_date": day(handover)}
+            "product_id": self.model.id, "handover_date": self.day(handover),
+            "odometer": odometer, "odometer_date": self.day(handover)}
         values.update(vals)
         return self.env["aftersales.vehicle"].create(values)
 
@@ -59,29 +59,29 @@ class TestNextService(RetentionCase):
 
     def test_by_months_when_no_mileage_known(self):
         vehicle = self._vehicle(handover=-100)
-        expected = fields.Date.from_string(day(-100)) + relativedelta(months=6)
+        expected = fields.Date.from_string(self.day(-100)) + relativedelta(months=6)
         self.assertEqual(vehicle.next_service_date, fields.Date.to_string(expected))
 
     def test_by_km_when_the_interval_in_km_comes_first(self):
         vehicle = self._vehicle(handover=-90, odometer=10)
-        vehicle.write({"odometer": 9010, "odometer_date": day(0)})  # 100 km a day
+        vehicle.write({"odometer": 9010, "odometer_date": self.day(0)})  # 100 km a day
         self.assertAlmostEqual(vehicle.km_per_day, 100.0)
         # 1,000 km left at 100 km a day: 10 days after the last reading, long before the
         # six months are over
-        self.assertEqual(vehicle.next_service_date, day(10))
+        self.assertEqual(vehicle.next_service_date, self.day(10))
 
     def test_by_months_when_they_come_first(self):
         vehicle = self._vehicle(handover=-30, odometer=10)
-        vehicle.write({"odometer": 310, "odometer_date": day(0)})  # 10 km a day
-        expected = fields.Date.from_string(day(-30)) + relativedelta(months=6)
+        vehicle.write({"odometer": 310, "odometer_date": self.day(0)})  # 10 km a day
+        expected = fields.Date.from_string(self.day(-30)) + relativedelta(months=6)
         self.assertEqual(vehicle.next_service_date, fields.Date.to_string(expected))
 
     def test_service_visit_restarts_the_interval(self):
         vehicle = self._vehicle(handover=-300, odometer=10)
         self._service_visit(vehicle, odometer_in=3000)
-        self.assertEqual(vehicle.last_service_date, fields.Date.today())
+        self.assertEqual(vehicle.last_service_date, self.day(0))
         self.assertEqual(vehicle.reading_ids[0].source, "service")
-        self.assertGreater(vehicle.next_service_date, day(150))
+        self.assertGreater(vehicle.next_service_date, self.day(150))
 
 
 class TestNeeds(RetentionCase):
@@ -95,29 +95,29 @@ class TestNeeds(RetentionCase):
         self.assertEqual(sorted(needs.mapped("kind")), ["insurance", "service", "trade_in"])
         service = needs.filtered(lambda n: n.kind == "service")
         self.assertEqual(service.date_expected, vehicle.next_service_date)
-        vehicle.write({"odometer": 9010, "odometer_date": day(0)})
+        vehicle.write({"odometer": 9010, "odometer_date": self.day(0)})
         Need._cron_refresh_needs()
-        self.assertEqual(service.date_expected, day(10), "refreshed in place")
+        self.assertEqual(service.date_expected, self.day(10), "refreshed in place")
         self.assertEqual(len(Need.search([("vehicle_id", "=", vehicle.id),
                                           ("kind", "=", "service")])), 1)
 
     def test_reminder_call_on_the_right_day(self):
         vehicle = self._vehicle(handover=-70)
-        vehicle.write({"odometer": 7010, "odometer_date": day(0)})  # service in 30 days
+        vehicle.write({"odometer": 7010, "odometer_date": self.day(0)})  # service in 30 days
         Need, Call = self.env["aftersales.need"], self.env["aftersales.call"]
         Need._cron_refresh_needs()
         Call._cron_generate_due_calls()
         need = Need.search([("vehicle_id", "=", vehicle.id), ("kind", "=", "service")])
         self.assertFalse(need.call_ids, "30 days ahead, lead 14: not yet")
-        vehicle.write({"odometer": 8610, "odometer_date": day(0)})  # now 11 days left
+        vehicle.write({"odometer": 8610, "odometer_date": self.day(0)})  # now 11 days left
         Need._cron_refresh_needs()
-        self.assertLessEqual(need.date_expected, day(14))
+        self.assertLessEqual(need.date_expected, self.day(14))
         Call._cron_generate_due_calls()
         Call._cron_generate_due_calls()
         self.assertEqual(len(need.call_ids), 1)
         self.assertEqual(need.call_ids.user_id, self.officer)
         self.assertEqual(need.call_ids.state, "todo")
-        self.assertEqual(need.call_ids.date_due, fields.Date.today())
+        self.assertEqual(need.call_ids.date_due, self.day(0))
 
     def test_reminder_call_honours_do_not_call(self):
         partner = self.env["res.partner"].create({
@@ -229,7 +229,7 @@ class TestClassification(RetentionCase):
         self._customer(visits_months_ago=[2])
         self.env["aftersales.customer.class"]._classify_customers()
         snapshots = self.env["aftersales.class.snapshot"].search(
-            [("date", "=", fields.Date.today())])
+            [("date", "=", self.day(0))])
         regular = self.env.ref("aftersales_followup.customer_class_regular")
         total = self.env["res.partner"].search_count([
             ("aftersales_customer", "=", True), ("aftersales_class_id", "=", regular.id)])
@@ -238,5 +238,5 @@ class TestClassification(RetentionCase):
         rows_before = len(regular_rows)
         self.env["aftersales.customer.class"]._classify_customers()
         self.assertEqual(len(self.env["aftersales.class.snapshot"].search(
-            [("date", "=", fields.Date.today()), ("class_id", "=", regular.id)])),
+            [("date", "=", self.day(0)), ("class_id", "=", regular.id)])),
             rows_before, "today's snapshot is replaced, not added to")

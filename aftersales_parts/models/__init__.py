@@ -13,3 +13,4 @@ from . import sale_order
 from . import sale_order_line
 from . import aftersales_warranty_claim
 from . import res_partner
+from . import res_users

@@ -590,7 +590,8 @@ class AftersalesPartsRequest(models.Model):
         partner = self.partner_id
         officer = partner._aftersales_officer(self.company_id) or self.user_id
         do_not_call = not partner._aftersales_may_phone()
-        today = fields.Date.context_today(self)
+        # the dealership's day, not the clerk's (the arrival may come from a scheduler)
+        today = self.company_id._aftersales_today()
         # sudo: a warehouse clerk receiving the parts has no right on the phone register;
         # the call is the suite's own, from this request's data.
         call = self.env["aftersales.call"].sudo()._aftersales_trusted().create({

@@ -19,7 +19,7 @@ class AftersalesCall(models.Model):
         generators = super(AftersalesCall, self)._due_call_batch_generators()
         return generators + [self._generate_claim_closed_call_batch]
 
-    def _generate_claim_closed_call_batch(self, today, batch_size, after=0):
+    def _generate_claim_closed_call_batch(self, now, batch_size, after=0):
         """Claims closed whose rule day has come and whose window is open: one follow-up
         call each, with its activity, set-based (see ``_insert_due_calls``); the partial
         unique index on (rule, claim) arbitrates, so that a second run or a concurrent
@@ -28,9 +28,10 @@ class AftersalesCall(models.Model):
             [("trigger", "=", "claim_closed")], order="window_days desc", limit=1).window_days
         if not max_window:
             return 0, 0, after
-        # Only the claims whose window can still be open (index on date_closed).
+        # Only the claims whose window can still be open (index on date_closed); a day
+        # of margin covers any time zone's offset from UTC.
         since = fields.Date.to_string(
-            fields.Date.from_string(today) - timedelta(days=max_window))
+            fields.Datetime.from_string(now).date() - timedelta(days=max_window + 1))
         due = sql.SQL("""
             SELECT wc.partner_id, wc.vehicle_id, wc.company_id, r.id AS rule_id,
                    wc.id AS link_id,
@@ -48,16 +49,18 @@ class AftersalesCall(models.Model):
               JOIN res_company c ON c.id = wc.company_id
              WHERE wc.state = 'closed' AND wc.id >= %(after)s
                AND wc.date_closed >= %(since)s
-               AND wc.date_closed + r.delay_days <= %(today)s
-               AND wc.date_closed + r.window_days >= %(today)s
+               AND wc.date_closed + r.delay_days <= {today}
+               AND wc.date_closed + r.window_days >= {today}
                AND {class_filter}
                AND NOT EXISTS (SELECT 1 FROM aftersales_call ac
                                 WHERE ac.claim_id = wc.id AND ac.rule_id = r.id)
              ORDER BY wc.id
              LIMIT %(limit)s
-        """).format(class_filter=self._rule_class_filter_sql(), **self._customer_sql())
+        """).format(class_filter=self._rule_class_filter_sql(),
+                    today=self.env["res.company"]._aftersales_today_sql("wc.company_id", now),
+                    **self._customer_sql())
         return self._insert_due_calls(
-            due, {"today": today, "since": since, "limit": batch_size, "after": after},
+            due, {"since": since, "limit": batch_size, "after": after},
             "claim_id",
             "followup", _("Follow-up call after the warranty claim"))
 

@@ -3,6 +3,7 @@
 import logging
 
 from dateutil.relativedelta import relativedelta
+from psycopg2 import sql
 
 from odoo import api, fields, models
 
@@ -59,16 +60,17 @@ class AftersalesVehicle(models.Model):
             vehicle.claim_count = counts.get(vehicle.id, 0)
 
     @api.model
-    def _cron_expire_warranties(self):
-        """Daily: the vehicles whose warranty ended yesterday become expired. One UPDATE
-        whatever the fleet's size (the state is stored so that it can be searched)."""
-        today = fields.Date.context_today(self)
-        self.env.cr.execute("""
-            UPDATE aftersales_vehicle
+    def _cron_expire_warranties(self, now=None):
+        """Daily: the vehicles whose warranty ended yesterday (their dealership's
+        yesterday at ``now``, naive UTC, default now) become expired. One UPDATE whatever
+        the fleet's size (the state is stored so that it can be searched)."""
+        self.env.cr.execute(sql.SQL("""
+            UPDATE aftersales_vehicle v
                SET warranty_state = 'expired',
                    write_uid = %s, write_date = now() AT TIME ZONE 'UTC'
-             WHERE warranty_state = 'active' AND warranty_end_date < %s
-        """, (self.env.uid, today))
+             WHERE warranty_state = 'active' AND warranty_end_date < {today}
+        """).format(today=self.env["res.company"]._aftersales_today_sql("v.company_id", now)),
+            (self.env.uid,))
         count = self.env.cr.rowcount
         self.invalidate_cache(["warranty_state"])
         _logger.info("Warranties expired today: %d vehicles", count)

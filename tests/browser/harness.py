@@ -46,6 +46,19 @@ def addons_path():
     return ",".join(paths)
 
 
+def staff_in_english(database, logins=("officer", "supervisor", "parts")):
+    """The demo staff work in Simplified Chinese; the browser tests find the web client's
+    buttons and menus by their English labels: on their own copy of the demo database the
+    staff switch to English, as each could in their preferences (before the server starts:
+    it caches the users' context). The screenshots keep the Chinese back office."""
+    import odoo
+    with odoo.sql_db.db_connect(database).cursor() as cr:
+        cr.execute("""UPDATE res_partner SET lang = 'en_US'
+                       WHERE id IN (SELECT partner_id FROM res_users WHERE login IN %s)""",
+                   (tuple(logins),))
+        cr.commit()
+
+
 @contextlib.contextmanager
 def odoo_server(database, log_name="browser-server.log", timeout=180):
     """An Odoo server on a free port of 127.0.0.1 serving ``database`` only; its log goes
