@@ -59,40 +59,66 @@ def staff_in_english(database, logins=("officer", "supervisor", "parts")):
         cr.commit()
 
 
+def _start_server(database, log_path, timeout):
+    """Start the server on a free port; (process, url) once it answers, or (None, reason)
+    when it stopped before answering (the port taken between the choice and the bind)."""
+    port = free_port()
+    log = open(log_path, "w")
+    process = subprocess.Popen([
+        sys.executable, os.path.join(ROOT, "tools", "odoo-bin"),
+        "--addons-path=%s" % addons_path(), "-d", database,
+        "--db-filter=^%s$" % database, "--http-interface=127.0.0.1",
+        "--http-port=%d" % port, "--max-cron-threads=0", "--workers=0",
+        "--log-level=warn"], stdout=log, stderr=subprocess.STDOUT)
+    log.close()  # the child has its own descriptor
+    url = "http://127.0.0.1:%d" % port
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/web/login", timeout=5) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            pass
+        if process.poll() is not None:
+            return None, "it stopped with status %s" % process.returncode
+        if time.time() > deadline:
+            _stop(process)
+            return None, "it did not answer within %d s" % timeout
+        time.sleep(0.5)
+
+
+def _stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _log_tail(log_path, lines=30):
+    with open(log_path, errors="replace") as log:
+        return "".join(log.readlines()[-lines:])
+
+
 @contextlib.contextmanager
 def odoo_server(database, log_name="browser-server.log", timeout=180):
     """An Odoo server on a free port of 127.0.0.1 serving ``database`` only; its log goes
-    to artifacts/``log_name``. Yields the base URL."""
-    port = free_port()
+    to artifacts/``log_name``. Yields the base URL. A server that stops before answering
+    is started once more on another port; the error says why, with the log's end."""
     os.makedirs(ARTIFACTS, exist_ok=True)
     log_path = os.path.join(ARTIFACTS, log_name)
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([
-            sys.executable, os.path.join(ROOT, "tools", "odoo-bin"),
-            "--addons-path=%s" % addons_path(), "-d", database,
-            "--db-filter=^%s$" % database, "--http-interface=127.0.0.1",
-            "--http-port=%d" % port, "--max-cron-threads=0", "--workers=0",
-            "--log-level=warn"], stdout=log, stderr=subprocess.STDOUT)
-        url = "http://127.0.0.1:%d" % port
-        try:
-            deadline = time.time() + timeout
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/web/login", timeout=5) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("the Odoo server did not start; see %s" % log_path)
-                time.sleep(0.5)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    for attempt in (1, 2):
+        process, url = _start_server(database, log_path, timeout)
+        if process or attempt == 2 or "stopped" not in url:
+            break
+    if not process:
+        raise RuntimeError("the Odoo server did not start (%s); the end of %s:\n%s" % (
+            url, log_path, _log_tail(log_path)))
+    try:
+        yield url
+    finally:
+        _stop(process)
 
 
 def chromium():
