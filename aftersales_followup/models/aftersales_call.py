@@ -166,6 +166,56 @@ class AftersalesCall(models.Model):
         readonly=True, copy=False,
         help="The satisfaction was not given on the phone but taken from the survey.")
 
+    @api.model_cr
+    def init(self):
+        cr = self.env.cr
+        # The arbiter of idempotency: one call per rule and order, whatever runs at once.
+        # The event comes first: the due-call batches probe it once per candidate (NOT
+        # EXISTS ... sale_order_id = so.id AND rule_id = r.id). With (rule_id, order) a
+        # planner whose statistics predate the run's own inserts scanned the whole index
+        # per probe: 20 s for one batch at 80,000 calls (tests/bench, issue 9).
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_order_rule_uniq
+                ON aftersales_call (sale_order_id, rule_id)
+             WHERE rule_id IS NOT NULL AND sale_order_id IS NOT NULL
+        """)
+        # The officer's queue ("Due today", "Overdue", "To call"): the open calls of one
+        # officer in the list's order, so that its first page is read straight from the
+        # index whatever the history. With (user_id, state, date_due), at 1,000,000 calls
+        # the planner walked date_due backwards instead, filtering 22,000 rows (9-120 ms;
+        # tests/bench, issue 9); this one reads the 80 rows of the page (under 1 ms).
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_call_open_queue_idx
+                ON aftersales_call (user_id, date_due DESC, id DESC)
+             WHERE state IN ('todo', 'no_answer')
+        """)
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_need_rule_uniq
+                ON aftersales_call (need_id, rule_id)
+             WHERE rule_id IS NOT NULL AND need_id IS NOT NULL
+        """)
+        # One notice call per campaign and customer.
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_campaign_partner_uniq
+                ON aftersales_call (campaign_id, partner_id) WHERE campaign_id IS NOT NULL
+        """)
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_call_open_expiry_idx
+                ON aftersales_call (date_expiry) WHERE state IN ('todo', 'no_answer')
+        """)
+        # At most one call per missed appointment, whatever runs at once.
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_missed_appointment_uniq
+                ON aftersales_call (missed_appointment_id)
+             WHERE missed_appointment_id IS NOT NULL
+        """)
+        # One survey link per call, and a link belongs to one call only.
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_survey_user_input_uniq
+                ON aftersales_call (survey_user_input_id)
+             WHERE survey_user_input_id IS NOT NULL
+        """)
+
     def _compute_case_count(self):
         for call in self:
             call.case_count = len(call.case_ids)
@@ -807,53 +857,3 @@ class AftersalesCall(models.Model):
         if recent_ids:
             self.browse(recent_ids)._send_satisfaction_surveys()
         return len(rows)
-
-    @api.model_cr
-    def init(self):
-        cr = self.env.cr
-        # The arbiter of idempotency: one call per rule and order, whatever runs at once.
-        # The event comes first: the due-call batches probe it once per candidate (NOT
-        # EXISTS ... sale_order_id = so.id AND rule_id = r.id). With (rule_id, order) a
-        # planner whose statistics predate the run's own inserts scanned the whole index
-        # per probe: 20 s for one batch at 80,000 calls (tests/bench, issue 9).
-        cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_order_rule_uniq
-                ON aftersales_call (sale_order_id, rule_id)
-             WHERE rule_id IS NOT NULL AND sale_order_id IS NOT NULL
-        """)
-        # The officer's queue ("Due today", "Overdue", "To call"): the open calls of one
-        # officer in the list's order, so that its first page is read straight from the
-        # index whatever the history. With (user_id, state, date_due), at 1,000,000 calls
-        # the planner walked date_due backwards instead, filtering 22,000 rows (9-120 ms;
-        # tests/bench, issue 9); this one reads the 80 rows of the page (under 1 ms).
-        cr.execute("""
-            CREATE INDEX IF NOT EXISTS aftersales_call_open_queue_idx
-                ON aftersales_call (user_id, date_due DESC, id DESC)
-             WHERE state IN ('todo', 'no_answer')
-        """)
-        cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_need_rule_uniq
-                ON aftersales_call (need_id, rule_id)
-             WHERE rule_id IS NOT NULL AND need_id IS NOT NULL
-        """)
-        # One notice call per campaign and customer.
-        cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_campaign_partner_uniq
-                ON aftersales_call (campaign_id, partner_id) WHERE campaign_id IS NOT NULL
-        """)
-        cr.execute("""
-            CREATE INDEX IF NOT EXISTS aftersales_call_open_expiry_idx
-                ON aftersales_call (date_expiry) WHERE state IN ('todo', 'no_answer')
-        """)
-        # At most one call per missed appointment, whatever runs at once.
-        cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_missed_appointment_uniq
-                ON aftersales_call (missed_appointment_id)
-             WHERE missed_appointment_id IS NOT NULL
-        """)
-        # One survey link per call, and a link belongs to one call only.
-        cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_survey_user_input_uniq
-                ON aftersales_call (survey_user_input_id)
-             WHERE survey_user_input_id IS NOT NULL
-        """)

@@ -96,17 +96,6 @@ class AftersalesLetter(models.Model):
         default=lambda self: self.env["res.company"]._company_default_get("aftersales.letter"))
     active = fields.Boolean(default=True)
 
-    def _compute_body_html_safe(self):
-        for letter in self:
-            letter.body_html_safe = letter_html(letter.body_html)
-
-    def _compute_attachment_id(self):
-        attachments = self.env["ir.attachment"].search([
-            ("res_model", "=", self._name), ("res_id", "in", self.ids),
-            ("mimetype", "=", "application/pdf")], order="id desc")
-        for letter in self:
-            letter.attachment_id = attachments.filtered(lambda a: a.res_id == letter.id)[:1]
-
     @api.model_cr
     def init(self):
         # One notice letter per campaign and customer, whatever runs at once.
@@ -120,6 +109,17 @@ class AftersalesLetter(models.Model):
             CREATE UNIQUE INDEX IF NOT EXISTS aftersales_letter_need_template_uniq
                 ON aftersales_letter (need_id, mail_template_id) WHERE need_id IS NOT NULL
         """)
+
+    def _compute_body_html_safe(self):
+        for letter in self:
+            letter.body_html_safe = letter_html(letter.body_html)
+
+    def _compute_attachment_id(self):
+        attachments = self.env["ir.attachment"].search([
+            ("res_model", "=", self._name), ("res_id", "in", self.ids),
+            ("mimetype", "=", "application/pdf")], order="id desc")
+        for letter in self:
+            letter.attachment_id = attachments.filtered(lambda a: a.res_id == letter.id)[:1]
 
     @api.model
     def _aftersales_guarded_names(self):

@@ -68,6 +68,14 @@ class AftersalesNeed(models.Model):
         "res.company", required=True, index=True,
         default=lambda self: self.env["res.company"]._company_default_get("aftersales.need"))
 
+    @api.model_cr
+    def init(self):
+        # One open automatic need per vehicle and kind: the refresh upserts on it.
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_need_auto_open_uniq
+                ON aftersales_need (vehicle_id, kind) WHERE state = 'open' AND source = 'auto'
+        """)
+
     @api.depends("kind", "vehicle_id", "partner_id")
     def _compute_name(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
@@ -243,11 +251,3 @@ class AftersalesNeed(models.Model):
                 ("vehicle_id", "=", order.vehicle_id.id), ("state", "=", "open"),
                 ("kind", "in", ("service", "tyres"))])
             needs._aftersales_trusted().write({"state": "done", "order_id": order.id})
-
-    @api.model_cr
-    def init(self):
-        # One open automatic need per vehicle and kind: the refresh upserts on it.
-        self.env.cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_need_auto_open_uniq
-                ON aftersales_need (vehicle_id, kind) WHERE state = 'open' AND source = 'auto'
-        """)

@@ -45,6 +45,18 @@ class AftersalesAppointmentReport(models.Model):
         string="Lead time (days)", readonly=True, group_operator="avg", digits=(16, 1),
         help="Days from the call (the reminder) to the customer's arrival.")
 
+    @api.model_cr
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        group_by = self._group_by()
+        self.env.cr.execute(sql.SQL("""
+            CREATE OR REPLACE VIEW {table} AS (
+                SELECT {select} FROM {from_} WHERE {where} {group_by}
+            )""").format(
+                table=sql.Identifier(self._table), select=sql.SQL(self._select()),
+                from_=sql.SQL(self._from()), where=sql.SQL(self._where()),
+                group_by=sql.SQL("GROUP BY " + group_by if group_by else "")))
+
     def _select(self):
         return """
             COALESCE(c.id * 2, a.id * 2 + 1) AS id,
@@ -100,15 +112,3 @@ class AftersalesAppointmentReport(models.Model):
         """One row per call or appointment: nothing to aggregate; an extension that
         joins lines adds its grouping here."""
         return ""
-
-    @api.model_cr
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        group_by = self._group_by()
-        self.env.cr.execute(sql.SQL("""
-            CREATE OR REPLACE VIEW {table} AS (
-                SELECT {select} FROM {from_} WHERE {where} {group_by}
-            )""").format(
-                table=sql.Identifier(self._table), select=sql.SQL(self._select()),
-                from_=sql.SQL(self._from()), where=sql.SQL(self._where()),
-                group_by=sql.SQL("GROUP BY " + group_by if group_by else "")))

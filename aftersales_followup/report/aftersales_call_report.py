@@ -77,6 +77,16 @@ class AftersalesCallReport(models.Model):
         string="Hours to reached", readonly=True, group_operator="avg", digits=(16, 1),
         help="Follow-up calls: hours from the handover to the customer reached.")
 
+    @api.model_cr
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(sql.SQL("""
+            CREATE OR REPLACE VIEW {table} AS (
+                SELECT {select} FROM {from_} WHERE {where}
+            )""").format(
+                table=sql.Identifier(self._table), select=sql.SQL(self._select()),
+                from_=sql.SQL(self._from()), where=sql.SQL(self._where())))
+
     def _select(self):
         return """
             c.id, c.id AS call_id, c.partner_id, c.user_id, c.company_id, c.direction,
@@ -116,13 +126,3 @@ class AftersalesCallReport(models.Model):
 
     def _where(self):
         return "c.active"
-
-    @api.model_cr
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(sql.SQL("""
-            CREATE OR REPLACE VIEW {table} AS (
-                SELECT {select} FROM {from_} WHERE {where}
-            )""").format(
-                table=sql.Identifier(self._table), select=sql.SQL(self._select()),
-                from_=sql.SQL(self._from()), where=sql.SQL(self._where())))

@@ -50,6 +50,16 @@ class AftersalesCaseReport(models.Model):
         help="Cases studied and then told to the customer: hours from the case raised to "
              "the customer informed.")
 
+    @api.model_cr
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(sql.SQL("""
+            CREATE OR REPLACE VIEW {table} AS (
+                SELECT {select} FROM {from_} WHERE {where}
+            )""").format(
+                table=sql.Identifier(self._table), select=sql.SQL(self._select()),
+                from_=sql.SQL(self._from()), where=sql.SQL(self._where())))
+
     def _select(self):
         return """
             k.id, k.id AS case_id, k.name, k.call_id, k.partner_id, k.user_id,
@@ -73,13 +83,3 @@ class AftersalesCaseReport(models.Model):
 
     def _where(self):
         return "k.active"
-
-    @api.model_cr
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(sql.SQL("""
-            CREATE OR REPLACE VIEW {table} AS (
-                SELECT {select} FROM {from_} WHERE {where}
-            )""").format(
-                table=sql.Identifier(self._table), select=sql.SQL(self._select()),
-                from_=sql.SQL(self._from()), where=sql.SQL(self._where())))

@@ -39,6 +39,27 @@ class AftersalesDashboard(models.Model):
         help="Calls of unhappy customers (score 1 or 2) with a case or a to-do still "
              "open.")
 
+    @api.model_cr
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        union = sql.SQL("\nUNION ALL\n").join(sql.SQL(branch) for branch in self._branches())
+        self.env.cr.execute(sql.SQL("""
+            CREATE OR REPLACE VIEW {table} AS (
+                SELECT row_number() OVER (ORDER BY x.company_id, x.user_id)::int AS id,
+                       x.user_id, x.company_id,
+                       sum(x.due_today)::int AS due_today,
+                       sum(x.overdue)::int AS overdue,
+                       sum(x.expiring)::int AS expiring,
+                       sum(x.informed)::int AS cases_informed,
+                       avg(x.same_day) AS same_day_rate,
+                       sum(x.complaint)::int AS open_complaints,
+                       sum(x.unhappy)::int AS unhappy_open
+                  FROM ({union}) AS x (user_id, company_id, due_today, overdue, expiring,
+                                       same_day, informed, complaint, unhappy)
+                 WHERE x.user_id IS NOT NULL
+                 GROUP BY x.company_id, x.user_id
+            )""").format(table=sql.Identifier(self._table), union=union))
+
     def _branches(self):
         """The SQL of each source of rows: (user_id, company_id, due_today, overdue,
         expiring, same_day, informed, complaint, unhappy); another addon adds its own."""
@@ -81,24 +102,3 @@ class AftersalesDashboard(models.Model):
                                    WHERE a.res_model = 'aftersales.call'
                                      AND a.res_id = c.id))""",
         ]
-
-    @api.model_cr
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        union = sql.SQL("\nUNION ALL\n").join(sql.SQL(branch) for branch in self._branches())
-        self.env.cr.execute(sql.SQL("""
-            CREATE OR REPLACE VIEW {table} AS (
-                SELECT row_number() OVER (ORDER BY x.company_id, x.user_id)::int AS id,
-                       x.user_id, x.company_id,
-                       sum(x.due_today)::int AS due_today,
-                       sum(x.overdue)::int AS overdue,
-                       sum(x.expiring)::int AS expiring,
-                       sum(x.informed)::int AS cases_informed,
-                       avg(x.same_day) AS same_day_rate,
-                       sum(x.complaint)::int AS open_complaints,
-                       sum(x.unhappy)::int AS unhappy_open
-                  FROM ({union}) AS x (user_id, company_id, due_today, overdue, expiring,
-                                       same_day, informed, complaint, unhappy)
-                 WHERE x.user_id IS NOT NULL
-                 GROUP BY x.company_id, x.user_id
-            )""").format(table=sql.Identifier(self._table), union=union))

@@ -13,6 +13,17 @@ class AftersalesCall(models.Model):
         "aftersales.parts.request", string="Parts request", index=True, readonly=True,
         ondelete="restrict")
 
+    @api.model_cr
+    def init(self):
+        result = super(AftersalesCall, self).init()
+        # One "parts arrived" call per request, whatever processes the arrival.
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_parts_arrival_uniq
+                ON aftersales_call (parts_request_id)
+             WHERE parts_request_id IS NOT NULL AND purpose = 'parts_arrival'
+        """)
+        return result
+
     @api.model
     def _aftersales_guarded_names(self):
         # The parts request behind the call is set by the suite when it creates the call.
@@ -37,14 +48,3 @@ class AftersalesCall(models.Model):
         if request:
             context["default_parts_request_id"] = request.id
         return context
-
-    @api.model_cr
-    def init(self):
-        result = super(AftersalesCall, self).init()
-        # One "parts arrived" call per request, whatever processes the arrival.
-        self.env.cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_parts_arrival_uniq
-                ON aftersales_call (parts_request_id)
-             WHERE parts_request_id IS NOT NULL AND purpose = 'parts_arrival'
-        """)
-        return result

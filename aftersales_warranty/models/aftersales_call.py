@@ -15,6 +15,19 @@ class AftersalesCall(models.Model):
     claim_id = fields.Many2one("aftersales.warranty.claim", string="Warranty claim",
                                index=True, ondelete="restrict", readonly=True)
 
+    @api.model_cr
+    def init(self):
+        result = super(AftersalesCall, self).init()
+        # The arbiter of idempotency: one call per rule and claim, whatever runs at once.
+        # The claim comes first: the duplicate check probes by claim (see the order index
+        # of aftersales_followup's aftersales.call for why the column order matters).
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_claim_rule_uniq
+                ON aftersales_call (claim_id, rule_id)
+             WHERE rule_id IS NOT NULL AND claim_id IS NOT NULL
+        """)
+        return result
+
     def _due_call_batch_generators(self):
         generators = super(AftersalesCall, self)._due_call_batch_generators()
         return generators + [self._generate_claim_closed_call_batch]
@@ -72,16 +85,3 @@ class AftersalesCall(models.Model):
     @api.model
     def _aftersales_company_link_names(self):
         return super(AftersalesCall, self)._aftersales_company_link_names() + ("claim_id",)
-
-    @api.model_cr
-    def init(self):
-        result = super(AftersalesCall, self).init()
-        # The arbiter of idempotency: one call per rule and claim, whatever runs at once.
-        # The claim comes first: the duplicate check probes by claim (see the order index
-        # of aftersales_followup's aftersales.call for why the column order matters).
-        self.env.cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_claim_rule_uniq
-                ON aftersales_call (claim_id, rule_id)
-             WHERE rule_id IS NOT NULL AND claim_id IS NOT NULL
-        """)
-        return result
