@@ -4,7 +4,7 @@
     "name": "After-Sales Parts",
     "summary": "Parts for service visits and warranty claims: availability, "
                "back-orders, returns",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
     "author": "After-sales suite contributors",

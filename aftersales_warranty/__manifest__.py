@@ -4,7 +4,7 @@
     "name": "After-Sales Warranty",
     "summary": "Warranty terms, vehicle coverage, claims from intake to compensation, "
                "feedback to the manufacturer",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
     "author": "After-sales suite contributors",

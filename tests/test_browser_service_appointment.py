@@ -56,8 +56,8 @@ def reminder_call(url):
     would, and committed for the server to see."""
     with own_environments(), odoo.registry(WEB_DB).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        partner = env.ref("aftersales_followup.partner_zhao_min")
-        vehicle = env.ref("aftersales_followup.vehicle_zhao_min")
+        partner = env.ref("aftersales_followup.partner_zhao_min_demo")
+        vehicle = env.ref("aftersales_followup.vehicle_zhao_min_demo")
         officer = env["res.users"].search([("login", "=", "officer")], limit=1)
         need = env["aftersales.need"].create({
             "partner_id": partner.id, "vehicle_id": vehicle.id, "kind": "tyres",

@@ -62,3 +62,44 @@ def test_no_requirement_code_in_what_users_read(addon):
              # a demo vehicle model's name, not a requirement
              and entry.msgid != "Sedan S3"]
     assert coded == []
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_demo_xml_ids_carry_the_demo_suffix(addon):
+    """OCA's convention: the records of the demo files are ``*_demo`` (what another
+    addon's demo file extends keeps its own name)."""
+    with open(os.path.join(ROOT, addon, "__manifest__.py"), encoding="utf-8") as manifest:
+        demo_files = ast.literal_eval(manifest.read()).get("demo", [])
+    wrong = []
+    for demo_file in demo_files:
+        with open(os.path.join(ROOT, addon, demo_file), encoding="utf-8") as demo:
+            ids = re.findall(r'<record id="([^"]+)"', demo.read())
+        wrong += ["%s: %s" % (demo_file, xmlid) for xmlid in ids
+                  if not xmlid.endswith("_demo") and "." not in xmlid]
+    assert demo_files and not wrong
+
+
+def _is_field(node):
+    return (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and isinstance(node.value.func.value, ast.Name)
+            and node.value.func.value.id == "fields")
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_init_comes_right_after_the_fields(addon):
+    """The guideline order of a model: attributes, fields, then ``init()`` (the table's
+    indexes and views belong with its columns), then computes, constraints, CRUD, actions
+    and helpers."""
+    misplaced = []
+    for path in _addon_sources(addon):
+        with open(path, encoding="utf-8") as source:
+            tree = ast.parse(source.read(), path)
+        for model in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+            methods = [node for node in model.body if isinstance(node, ast.FunctionDef)]
+            init = [node for node in methods if node.name == "init"]
+            fields_end = max((node.lineno for node in model.body if _is_field(node)),
+                             default=0)
+            if init and (methods[0] is not init[0] or init[0].lineno < fields_end):
+                misplaced.append("%s: %s" % (os.path.relpath(path, ROOT), model.name))
+    assert misplaced == []

@@ -220,8 +220,8 @@ class TestChineseDemo(AftersalesCommon):
                         "Simplified Chinese is loaded")
         self.assertEqual(self.env.ref("base.main_company").aftersales_tz, "Asia/Shanghai")
         homes = {
-            "aftersales_followup.user_officer": "aftersales_followup.action_aftersales_call",
-            "aftersales_followup.user_supervisor": (
+            "aftersales_followup.user_officer_demo": "aftersales_followup.action_aftersales_call",
+            "aftersales_followup.user_supervisor_demo": (
                 "aftersales_followup.action_aftersales_dashboard"
                 if self.env.ref("aftersales_followup.action_aftersales_dashboard",
                                 raise_if_not_found=False)
@@ -239,7 +239,7 @@ class TestChineseDemo(AftersalesCommon):
 
     def test_demo_customers_get_chinese_emails_and_have_a_phone(self):
         customers = self.env["res.partner"].search([
-            ("id", "in", [self.env.ref("aftersales_followup.%s" % name).id for name in (
+            ("id", "in", [self.env.ref("aftersales_followup.%s_demo" % name).id for name in (
                 "partner_wang_wei", "partner_li_na", "partner_zhang_qiang",
                 "partner_liu_yang", "partner_chen_jing", "partner_yang_fan",
                 "partner_zhao_min", "partner_huang_lei", "partner_shunda",

@@ -110,3 +110,28 @@ class TestMigrations(TransactionCase):
                                              'satisfaction_value', 'answered_on_call',
                                              'informed_same_day_rate')""")
         self.assertEqual(cr.fetchall(), [])
+
+    def test_upgrade_to_11_0_1_3_0_renames_the_demo_xml_ids(self):
+        """A database with the demo under its old XML ids keeps its records: the upgrade
+        renames them (and their parents') before the demo files update them."""
+        script = load_migration(addon, "11.0.1.3.0", "pre-migrate.py")
+        Data = self.env["ir.model.data"]
+        officer = self.env.ref("aftersales_followup.user_officer_demo")
+        wang_wei = self.env.ref("aftersales_followup.partner_wang_wei_demo")
+        self.env.cr.execute("""
+            UPDATE ir_model_data SET name = regexp_replace(name, '_demo', '')
+             WHERE module = 'aftersales_followup'
+               AND name IN ('user_officer_demo', 'user_officer_demo_res_partner',
+                            'partner_wang_wei_demo')""")
+        Data.clear_caches()
+        self.assertFalse(self.env.ref("aftersales_followup.user_officer_demo",
+                                      raise_if_not_found=False))
+        self.assertEqual(script.RENAMED["user_officer"], "user_officer_demo")
+        script.migrate(self.env.cr, "11.0.1.2.0")
+        Data.clear_caches()
+        self.assertEqual(self.env.ref("aftersales_followup.user_officer_demo"), officer)
+        self.assertEqual(self.env.ref("aftersales_followup.user_officer_demo_res_partner"),
+                         officer.partner_id)
+        self.assertEqual(self.env.ref("aftersales_followup.partner_wang_wei_demo"), wang_wei)
+        self.assertFalse(Data.search([("module", "=", "aftersales_followup"),
+                                      ("name", "in", ["user_officer", "partner_wang_wei"])]))

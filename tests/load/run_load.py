@@ -42,9 +42,9 @@ from reliability.smtp_server import SmtpServer  # noqa: E402
 
 FAULTS = ("none", "pg-restart", "kill-worker", "smtp-refuse", "two-servers")
 ROLES = ("officer", "supervisor", "parts")
-DEMO_USERS = {"officer": "aftersales_followup.user_officer",
-              "supervisor": "aftersales_followup.user_supervisor",
-              "parts": "aftersales_parts.user_parts_clerk"}
+DEMO_USERS = {"officer": "aftersales_followup.user_officer_demo",
+              "supervisor": "aftersales_followup.user_supervisor_demo",
+              "parts": "aftersales_parts.user_parts_clerk_demo"}
 PARTS = ("OF-UNI", "BP-X5-F", "HL-X5-L", "AUR-WP-15")
 CRONS = ("aftersales_followup.ir_cron_generate_due_calls",
          "aftersales_followup.ir_cron_campaigns",
@@ -270,7 +270,7 @@ def prepare(args, smtp_port):
         # from the due-call action running in the cron workers during the load.
         handover_tags = []
         officers = setup["accounts"]["officer"]
-        sedan = env.ref("aftersales_followup.product_sedan_s3")
+        sedan = env.ref("aftersales_followup.product_sedan_s3_demo")
         today = fields.Date.from_string(fields.Date.today())
         for officer in officers:
             tag = "load-%s-o%02d" % (run, officer["rank"])
@@ -325,7 +325,7 @@ def prepare(args, smtp_port):
         for code in PARTS:
             product = env["product.product"].search([("default_code", "=", code)], limit=1)
             setup["parts"][code] = product.id
-        setup["supplier_id"] = env.ref("aftersales_parts.demo_parts_manufacturer").id
+        setup["supplier_id"] = env.ref("aftersales_parts.parts_manufacturer_demo").id
         # The demo's letters sent before the run never reach this run's sink.
         cr.execute("SELECT id FROM aftersales_letter WHERE state = 'sent'")
         setup["sent_before"] = [row[0] for row in cr.fetchall()]
