@@ -1,5 +1,6 @@
-"""Refresh the README's pictures from a demo database: the officer's call queue, a
-customer file and the KPI pivot. Usage (after `make run` created the database):
+"""Refresh the README's pictures from a demo database, in the Chinese back office the demo
+staff work in: the officer's call queue, a customer file, the KPI pivot and the
+supervisor's dashboard. Usage (after `make run` created the database):
 
     .venv/bin/python tools/screenshots.py [DATABASE]
 """
@@ -27,16 +28,25 @@ def main(database):
             browser.find(".o_kanban_record:not(.o_kanban_ghost), .o_data_row").click()
             browser.find(".o_form_view")
             browser.idle()
-            browser.open_tab("After-sales")
+            browser.open_tab("售后")  # the officer works in Simplified Chinese
             browser.idle()
             driver.save_screenshot(os.path.join(DOCS, "customer-file.png"))
-            browser.open_action("aftersales_followup.action_aftersales_call_analysis")
+            browser.open_action("aftersales_followup.action_aftersales_call_report")
             browser.find(".o_pivot")
             browser.idle()
             driver.save_screenshot(os.path.join(DOCS, "kpi-pivot.png"))
         finally:
             driver.quit()
-    print("written: docs/call-queue.png, docs/customer-file.png, docs/kpi-pivot.png")
+        driver = chromium()  # a fresh session for the supervisor
+        try:
+            browser = Browser(driver, url)
+            browser.login("supervisor", "supervisor")
+            browser.open_action("aftersales_followup.action_aftersales_dashboard")
+            driver.save_screenshot(os.path.join(DOCS, "dashboard.png"))
+        finally:
+            driver.quit()
+    print("written: docs/call-queue.png, docs/customer-file.png, docs/kpi-pivot.png, "
+          "docs/dashboard.png")
 
 
 if __name__ == "__main__":

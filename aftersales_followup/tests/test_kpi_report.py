@@ -3,7 +3,10 @@
 """The KPIs tell the truth (S14, S15): each measured over the calls or cases it is about,
 with its exact value on a known set; a call tried early and reached late is late; an
 empty average is empty; the manager's dashboard; each dealership sees its own rows."""
+import json
 from datetime import timedelta
+
+from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError
@@ -237,6 +240,26 @@ class TestKpiReport(AftersalesCommon):
         # Another dealership's manager does not see the row.
         self.assertFalse(self.Dashboard.sudo(self.manager2).search(
             [("user_id", "=", dana.id)]))
+
+    def test_dashboard_shows_no_rate_without_cases(self):
+        """An officer with no case informed this month has no same-day rate: the SQL gives
+        NULL (the ORM reads it as 0.0), and the views show it empty, not 0.00."""
+        eve = create_staff(self.env, "h16_kpi_eve", "Eve Dashboard",
+                           [self.USER, self.CONTACTS], tz=self.env.user.tz or "UTC")
+        self.env["aftersales.call"].create({
+            "partner_id": self.create_customer("Dash no case").id, "user_id": eve.id,
+            "purpose": "followup", "date_due": self.days_from_today(0)})
+        self.env.cr.execute("SELECT cases_informed, same_day_rate FROM aftersales_dashboard"
+                            " WHERE user_id = %s", (eve.id,))
+        self.assertEqual(self.env.cr.fetchall(), [(0, None)])
+        Dashboard = self.Dashboard.sudo(self.supervisor)
+        tree = etree.fromstring(Dashboard.fields_view_get(view_type="tree")["arch"])
+        rate = tree.xpath("//field[@name='same_day_rate']")[0]
+        self.assertEqual(json.loads(rate.get("modifiers"))["invisible"],
+                         [["cases_informed", "=", 0]])
+        kanban = etree.fromstring(Dashboard.fields_view_get(view_type="kanban")["arch"])
+        self.assertEqual(kanban.xpath("//li[field[@name='same_day_rate']]")[0].get("t-if"),
+                         "record.cases_informed.raw_value")
 
     # ------------------------------------------------------------------ access
 
