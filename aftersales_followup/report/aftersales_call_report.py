@@ -4,6 +4,8 @@ from psycopg2 import sql
 
 from odoo import api, fields, models, tools
 
+from .aftersales_report_mixin import selection_of
+
 
 class AftersalesCallReport(models.Model):
     """Calls analysis (S14, S15): one row per call of the phone register, with the KPIs
@@ -32,13 +34,13 @@ class AftersalesCallReport(models.Model):
     user_id = fields.Many2one("res.users", string="Officer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     direction = fields.Selection(
-        selection=lambda self: self.env["aftersales.call"]._fields["direction"].selection,
+        selection=selection_of("aftersales.call", "direction"),
         readonly=True)
     purpose = fields.Selection(
-        selection=lambda self: self.env["aftersales.call"]._fields["purpose"].selection,
+        selection=selection_of("aftersales.call", "purpose"),
         readonly=True)
     state = fields.Selection(
-        selection=lambda self: self.env["aftersales.call"]._fields["state"].selection,
+        selection=selection_of("aftersales.call", "state"),
         readonly=True)
     date_due = fields.Date(string="Due on", readonly=True)
     date_first_attempt = fields.Datetime(string="First attempt on", readonly=True)

@@ -4,6 +4,8 @@ from psycopg2 import sql
 
 from odoo import api, fields, models, tools
 
+from .aftersales_report_mixin import selection_of
+
 
 class AftersalesCaseReport(models.Model):
     """Cases analysis (S6, S7, S14): one row per case the customers raised. A case
@@ -24,13 +26,13 @@ class AftersalesCaseReport(models.Model):
     user_id = fields.Many2one("res.users", string="Officer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     kind = fields.Selection(
-        selection=lambda self: self.env["aftersales.case"]._fields["kind"].selection,
+        selection=selection_of("aftersales.case", "kind"),
         readonly=True)
     state = fields.Selection(
-        selection=lambda self: self.env["aftersales.case"]._fields["state"].selection,
+        selection=selection_of("aftersales.case", "state"),
         readonly=True)
     channel = fields.Selection(
-        selection=lambda self: self.env["aftersales.case"]._fields["channel"].selection,
+        selection=selection_of("aftersales.case", "channel"),
         readonly=True)
     date_raised = fields.Date(string="Raised on", readonly=True,
                               help="The dealership's day the case was raised.")

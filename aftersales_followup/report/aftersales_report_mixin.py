@@ -3,6 +3,15 @@
 from odoo import api, models
 
 
+def selection_of(model_name, field_name):
+    """The selection of a report column that repeats a business field's: the field's own
+    values with their labels translated as the field's are (Odoo translates only a
+    selection given as a list, not one computed by a function)."""
+    def selection(report):
+        return report.env[model_name]._fields[field_name]._description_selection(report.env)
+    return selection
+
+
 class AftersalesReportMixin(models.AbstractModel):
     """What the after-sales KPI reports share: the dealership's day in SQL, and averages
     that stay empty when no row is concerned.

@@ -241,6 +241,22 @@ class TestKpiReport(AftersalesCommon):
         self.assertFalse(self.Dashboard.sudo(self.manager2).search(
             [("user_id", "=", dana.id)]))
 
+    def test_report_columns_read_in_the_user_s_language(self):
+        """The pivot's groups (purpose, state, kind...) read as the business fields do."""
+        if not self.env["res.lang"].search([("code", "=", "zh_CN")]):
+            self.skipTest("Simplified Chinese is not loaded")
+        for report, source, names in (
+                (self.CallReport, "aftersales.call", ("direction", "purpose", "state")),
+                (self.CaseReport, "aftersales.case", ("kind", "state", "channel"))):
+            for lang in ("zh_CN", "en_US"):
+                ours = report.with_context(lang=lang).fields_get(names, ["selection"])
+                theirs = self.env[source].with_context(lang=lang).fields_get(
+                    names, ["selection"])
+                self.assertEqual(ours, theirs, (report._name, lang))
+        labels = dict(self.CallReport.with_context(lang="zh_CN").fields_get(
+            ["purpose"], ["selection"])["purpose"]["selection"])
+        self.assertNotEqual(labels["followup"], "Follow-up")
+
     def test_dashboard_shows_no_rate_without_cases(self):
         """An officer with no case informed this month has no same-day rate: the SQL gives
         NULL (the ORM reads it as 0.0), and the views show it empty, not 0.00."""
