@@ -27,6 +27,7 @@
         "views/aftersales_appointment_views.xml",
         "report/aftersales_parts_report_views.xml",
         "report/aftersales_parts_revenue_report_views.xml",
+        "report/aftersales_dashboard_views.xml",
         "views/aftersales_parts_menus.xml",
     ],
     "demo": [

@@ -2,7 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """The first-time fill rate: the share of requested lines served from stock at the
 moment of the request; and the back-order age."""
+import json
 from datetime import timedelta
+
+from lxml import etree
 
 from odoo import fields
 
@@ -67,3 +70,35 @@ class TestFillRate(PartsCommon):
             requested - timedelta(days=2))})
         age = self.analysis(request, ["backorder_age"])[0]["backorder_age"]
         self.assertAlmostEqual(age, 4.0, places=3)
+
+    def test_the_manager_s_dashboard_shows_the_month_s_fill_rate(self):
+        """Each officer's row of the dashboard carries the dealership's fill rate this
+        month (the parts analysis's); none (empty) where no part was requested."""
+        Dashboard = self.env["aftersales.dashboard"].sudo(self.manager)
+        self.env["aftersales.call"].create({
+            "partner_id": self.customer.id, "user_id": self.officer.id,
+            "purpose": "other", "date_due": fields.Date.context_today(self.env.user)})
+
+        def row():
+            Dashboard.invalidate_cache()
+            return Dashboard.search([("user_id", "=", self.officer.id),
+                                     ("company_id", "=", self.company.id)])
+        before = (row().parts_line_count, row().parts_fill_rate)
+        self.put_in_stock(self.oil_filter, 1)
+        request = self.create_request([(self.oil_filter, 1), (self.water_pump, 1)])
+        request.action_confirm()
+        self.assertEqual(row().parts_line_count, before[0] + 2)
+        self.assertAlmostEqual(row().parts_fill_rate,
+                               (before[0] * before[1] + 100.0) / (before[0] + 2),
+                               places=1)  # the rate is shown with two decimals
+        # Last month's request does not count this month.
+        last_month = fields.Datetime.to_string(fields.Datetime.from_string(
+            request.date_requested) - timedelta(days=40))
+        self.env.cr.execute("UPDATE aftersales_parts_request SET date_requested = %s"
+                            " WHERE id = %s", (last_month, request.id))
+        self.assertEqual(row().parts_line_count, before[0])
+        # The view shows no rate where the month has no line.
+        tree = etree.fromstring(Dashboard.fields_view_get(view_type="tree")["arch"])
+        rate = tree.xpath("//field[@name='parts_fill_rate']")[0]
+        self.assertEqual(json.loads(rate.get("modifiers"))["invisible"],
+                         [["parts_line_count", "=", 0]])
