@@ -103,3 +103,46 @@ def test_init_comes_right_after_the_fields(addon):
             if init and (methods[0] is not init[0] or init[0].lineno < fields_end):
                 misplaced.append("%s: %s" % (os.path.relpath(path, ROOT), model.name))
     assert misplaced == []
+
+
+# The guideline order of a model's methods: init, computes (and inverses, searches),
+# constraints and onchanges, CRUD overrides, actions, then everything else.
+CRUD = {"create", "write", "unlink", "copy", "copy_data", "name_get", "name_search",
+        "_name_search", "name_create", "default_get", "read", "search", "search_read",
+        "search_count", "_search", "read_group", "fields_get", "fields_view_get",
+        "message_new", "message_update", "toggle_active"}
+
+
+def _method_rank(function):
+    decorators = set(_decorator_names(function))
+    name = function.name
+    if name == "init":
+        return 1
+    if name.startswith(("_compute_", "_inverse_", "_search_")) or "api.depends" in decorators:
+        return 2
+    if {"api.constrains", "api.onchange"} & decorators or name.startswith("_onchange_"):
+        return 3
+    if name in CRUD:
+        return 4
+    if name.startswith("action_"):
+        return 5
+    return 6
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_methods_come_in_the_guideline_order(addon):
+    """After the fields: init, computes, constraints and onchanges, CRUD, actions,
+    helpers (a method used by name in a field definition may come before the fields)."""
+    misplaced = []
+    for path in _addon_sources(addon):
+        with open(path, encoding="utf-8") as source:
+            tree = ast.parse(source.read(), path)
+        for model in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+            body = model.body
+            last = max((i for i, node in enumerate(body)
+                        if not isinstance(node, ast.FunctionDef)), default=-1)
+            ranks = [(_method_rank(node), node.name) for node in body[last + 1:]]
+            misplaced += ["%s: %s.%s" % (os.path.relpath(path, ROOT), model.name, name)
+                          for i, (rank, name) in enumerate(ranks)
+                          if any(rank < earlier for earlier, _name in ranks[:i])]
+    assert misplaced == []

@@ -150,20 +150,6 @@ class AftersalesAppointment(models.Model):
         default=lambda self: self.env["res.company"]._company_default_get(
             "aftersales.appointment"))
 
-    # ------------------------------------------------------------------ defaults
-
-    @api.model
-    def _default_duration(self):
-        company = self.env["res.company"]._company_default_get("aftersales.appointment")
-        return company.aftersales_appointment_duration or 1.0
-
-    @api.model
-    def _default_date_start(self):
-        company = self.env["res.company"]._company_default_get("aftersales.appointment")
-        slot = self._aftersales_next_free_slot(company, self.env.user,
-                                               self._default_duration())
-        return fields.Datetime.to_string(slot) if slot else fields.Datetime.now()
-
     # ------------------------------------------------------------------ computes
 
     @api.depends("partner_id.name", "vehicle_id.name")
@@ -408,6 +394,20 @@ class AftersalesAppointment(models.Model):
             "view_mode": "form",
             "res_id": self.calendar_event_id.id,
         }
+
+    # ------------------------------------------------------------------ defaults
+
+    @api.model
+    def _default_duration(self):
+        company = self.env["res.company"]._company_default_get("aftersales.appointment")
+        return company.aftersales_appointment_duration or 1.0
+
+    @api.model
+    def _default_date_start(self):
+        company = self.env["res.company"]._company_default_get("aftersales.appointment")
+        slot = self._aftersales_next_free_slot(company, self.env.user,
+                                               self._default_duration())
+        return fields.Datetime.to_string(slot) if slot else fields.Datetime.now()
 
     # ------------------------------------------------------------------ time zone, hours
 

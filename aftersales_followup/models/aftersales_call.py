@@ -361,22 +361,6 @@ class AftersalesCall(models.Model):
             call.message_post(body=_("Reopened by %s.") % self.env.user.name)
         return True
 
-    def _aftersales_reset_refusal(self):
-        self.ensure_one()
-        if self.state == "done":
-            return _("it was made.")
-        if self.cancel_reason == "do_not_call":
-            return _("the customer asked not to be phoned.")
-        return _("it is still to do.")
-
-    def _aftersales_cancel(self, reason):
-        for call in self:
-            if call.state not in ("todo", "no_answer"):
-                raise UserError(_("The call %s is over: it cannot be cancelled.")
-                                % call.display_name)
-        self._aftersales_trusted().write({"state": "cancelled", "cancel_reason": reason})
-        self._aftersales_close_activities()
-
     @api.multi
     def action_add_case(self):
         self.ensure_one()
@@ -415,6 +399,22 @@ class AftersalesCall(models.Model):
         action["context"] = {"default_call_id": self.id,
                              "default_partner_id": self.partner_id.id}
         return action
+
+    def _aftersales_reset_refusal(self):
+        self.ensure_one()
+        if self.state == "done":
+            return _("it was made.")
+        if self.cancel_reason == "do_not_call":
+            return _("the customer asked not to be phoned.")
+        return _("it is still to do.")
+
+    def _aftersales_cancel(self, reason):
+        for call in self:
+            if call.state not in ("todo", "no_answer"):
+                raise UserError(_("The call %s is over: it cannot be cancelled.")
+                                % call.display_name)
+        self._aftersales_trusted().write({"state": "cancelled", "cancel_reason": reason})
+        self._aftersales_close_activities()
 
     # ------------------------------------------------------------------ helpers
 

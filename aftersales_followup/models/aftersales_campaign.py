@@ -158,34 +158,6 @@ class AftersalesCampaign(models.Model):
                     "The target of %(campaign)s is not a valid filter: %(error)s") % {
                         "campaign": campaign.name, "error": error})
 
-    # ------------------------------------------------------------------ target
-
-    def _target_domain(self):
-        """The customers this campaign invites, as a res.partner domain."""
-        self.ensure_one()
-        domain = [("aftersales_customer", "=", True)]
-        domain += safe_eval(self.target_domain or "[]")
-        if self.company_id:
-            domain += ["|", ("company_id", "=", False),
-                       ("company_id", "=", self.company_id.id)]
-        if self.class_ids:
-            domain.append(("aftersales_class_id", "in", self.class_ids.ids))
-        if self.vehicle_model_ids:
-            domain.append(("vehicle_ids.product_id", "in", self.vehicle_model_ids.ids))
-        if self.last_visit_after:
-            domain.append(("aftersales_last_visit_date", ">=", self.last_visit_after))
-        if self.last_visit_before:
-            domain.append(("aftersales_last_visit_date", "<", self.last_visit_before))
-        if self.vehicle_max_age_years:
-            limit = fields.Date.from_string(fields.Date.context_today(self)) \
-                - relativedelta(years=self.vehicle_max_age_years)
-            domain.append(("vehicle_ids.handover_date", ">=", fields.Date.to_string(limit)))
-        return domain
-
-    def _target_partner_ids(self):
-        self.ensure_one()
-        return self.env["res.partner"].search(self._target_domain()).ids
-
     # ------------------------------------------------------------------ actions
 
     @api.multi
@@ -242,6 +214,34 @@ class AftersalesCampaign(models.Model):
         action = self.env.ref("aftersales_followup.action_aftersales_letter").read()[0]
         action["domain"] = [("campaign_id", "=", self.id)]
         return action
+
+    # ------------------------------------------------------------------ target
+
+    def _target_domain(self):
+        """The customers this campaign invites, as a res.partner domain."""
+        self.ensure_one()
+        domain = [("aftersales_customer", "=", True)]
+        domain += safe_eval(self.target_domain or "[]")
+        if self.company_id:
+            domain += ["|", ("company_id", "=", False),
+                       ("company_id", "=", self.company_id.id)]
+        if self.class_ids:
+            domain.append(("aftersales_class_id", "in", self.class_ids.ids))
+        if self.vehicle_model_ids:
+            domain.append(("vehicle_ids.product_id", "in", self.vehicle_model_ids.ids))
+        if self.last_visit_after:
+            domain.append(("aftersales_last_visit_date", ">=", self.last_visit_after))
+        if self.last_visit_before:
+            domain.append(("aftersales_last_visit_date", "<", self.last_visit_before))
+        if self.vehicle_max_age_years:
+            limit = fields.Date.from_string(fields.Date.context_today(self)) \
+                - relativedelta(years=self.vehicle_max_age_years)
+            domain.append(("vehicle_ids.handover_date", ">=", fields.Date.to_string(limit)))
+        return domain
+
+    def _target_partner_ids(self):
+        self.ensure_one()
+        return self.env["res.partner"].search(self._target_domain()).ids
 
     # ------------------------------------------------------------------ scheduled action
 

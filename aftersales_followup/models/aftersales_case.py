@@ -195,14 +195,65 @@ class AftersalesCase(models.Model):
             raise UserError(_("Cases cannot be deleted; archive them instead."))
         return super(AftersalesCase, self).unlink()
 
-    # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ email (S16)
 
-    def _aftersales_ensure_state(self, allowed, action):
-        for case in self:
-            if case.state not in allowed:
-                raise UserError(_(
-                    "The case %(case)s cannot be %(action)s in its current state.") % {
-                        "case": case.display_name, "action": action})
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """An email to the after-sales address becomes an inbound case (a consultation
+        unless the alias says otherwise) on the customer matched by the sender's address,
+        a new contact when unknown; the email is its first message. The customer follows
+        the case, so that replies posted on it go back by email; the officer follows it
+        too and gets an activity to answer today."""
+        # The alias's defaults choose the kind and the company, never a guarded field.
+        guarded = self._aftersales_guarded_names()
+        values = {key: value for key, value in (custom_values or {}).items()
+                  if key not in guarded}
+        Partner = self.env["res.partner"]
+        # The dealership the email was sent to (its own address, see res.company); the
+        # sender is looked for among its customers and the shared contacts only.
+        company = self.env["res.company"].browse(values.get("company_id")) \
+            or self.env.user.company_id
+        partner = Partner.browse(msg_dict.get("author_id")).exists()
+        if partner.company_id and partner.company_id != company:
+            partner = Partner
+        # Only the sender the gateway matched itself, or a contact made for this very
+        # address, follows the case (and receives its replies): a partner found here by
+        # another lookup is not subscribed.
+        subscribe = partner
+        email_from = msg_dict.get("email_from") or ""
+        if not partner and email_from:
+            address = (email_split(email_from) or [email_from])[0]
+            partner = Partner.search([("email", "=ilike", escape_like(address)),
+                                      ("company_id", "in", [False, company.id])], limit=1)
+            if not partner:
+                name, email = Partner._parse_partner_name(email_from)
+                partner = subscribe = Partner.create({
+                    "name": name or email or email_from, "email": email or address,
+                    "company_id": company.id})
+        if not partner:
+            raise UserError(_("An email without a sender address cannot become a case."))
+        values.setdefault("kind", "consultation")
+        values["partner_id"] = partner.id
+        values["channel"] = "email"
+        subject = (msg_dict.get("subject") or "").strip()
+        values.setdefault("description", html2plaintext(msg_dict.get("body") or "").strip())
+        values.setdefault("name", subject or _("Email from %s") % partner.display_name)
+        values["company_id"] = company.id
+        officer = partner._aftersales_officer(company)
+        if officer:
+            values.setdefault("user_id", officer.id)
+        case = super(AftersalesCase, self._aftersales_trusted()).message_new(
+            msg_dict, custom_values=values).with_env(self.env)
+        if subscribe:
+            case.message_subscribe(partner_ids=subscribe.ids)
+        if case.user_id:
+            case.message_subscribe_users(user_ids=case.user_id.ids)
+            case._aftersales_schedule_activity(
+                self.env.ref("mail.mail_activity_data_email"), case.user_id,
+                fields.Date.context_today(case), _("Answer the customer's email"))
+        return case
+
+    # ------------------------------------------------------------------ actions
 
     @api.multi
     def action_answer(self):
@@ -313,6 +364,15 @@ class AftersalesCase(models.Model):
                                            call_id=case.call_id.id)
         return self.action_inform()
 
+    # ------------------------------------------------------------------ helpers
+
+    def _aftersales_ensure_state(self, allowed, action):
+        for case in self:
+            if case.state not in allowed:
+                raise UserError(_(
+                    "The case %(case)s cannot be %(action)s in its current state.") % {
+                        "case": case.display_name, "action": action})
+
     # ------------------------------------------------------------------ knowledge
 
     def _knowledge_domain(self):
@@ -335,64 +395,6 @@ class AftersalesCase(models.Model):
             domain += ["|", "|", ("name", "ilike", word), ("description", "ilike", word),
                        ("answer", "ilike", word)]
         return self.search(domain)
-
-    # ------------------------------------------------------------------ email (S16)
-
-    @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        """An email to the after-sales address becomes an inbound case (a consultation
-        unless the alias says otherwise) on the customer matched by the sender's address,
-        a new contact when unknown; the email is its first message. The customer follows
-        the case, so that replies posted on it go back by email; the officer follows it
-        too and gets an activity to answer today."""
-        # The alias's defaults choose the kind and the company, never a guarded field.
-        guarded = self._aftersales_guarded_names()
-        values = {key: value for key, value in (custom_values or {}).items()
-                  if key not in guarded}
-        Partner = self.env["res.partner"]
-        # The dealership the email was sent to (its own address, see res.company); the
-        # sender is looked for among its customers and the shared contacts only.
-        company = self.env["res.company"].browse(values.get("company_id")) \
-            or self.env.user.company_id
-        partner = Partner.browse(msg_dict.get("author_id")).exists()
-        if partner.company_id and partner.company_id != company:
-            partner = Partner
-        # Only the sender the gateway matched itself, or a contact made for this very
-        # address, follows the case (and receives its replies): a partner found here by
-        # another lookup is not subscribed.
-        subscribe = partner
-        email_from = msg_dict.get("email_from") or ""
-        if not partner and email_from:
-            address = (email_split(email_from) or [email_from])[0]
-            partner = Partner.search([("email", "=ilike", escape_like(address)),
-                                      ("company_id", "in", [False, company.id])], limit=1)
-            if not partner:
-                name, email = Partner._parse_partner_name(email_from)
-                partner = subscribe = Partner.create({
-                    "name": name or email or email_from, "email": email or address,
-                    "company_id": company.id})
-        if not partner:
-            raise UserError(_("An email without a sender address cannot become a case."))
-        values.setdefault("kind", "consultation")
-        values["partner_id"] = partner.id
-        values["channel"] = "email"
-        subject = (msg_dict.get("subject") or "").strip()
-        values.setdefault("description", html2plaintext(msg_dict.get("body") or "").strip())
-        values.setdefault("name", subject or _("Email from %s") % partner.display_name)
-        values["company_id"] = company.id
-        officer = partner._aftersales_officer(company)
-        if officer:
-            values.setdefault("user_id", officer.id)
-        case = super(AftersalesCase, self._aftersales_trusted()).message_new(
-            msg_dict, custom_values=values).with_env(self.env)
-        if subscribe:
-            case.message_subscribe(partner_ids=subscribe.ids)
-        if case.user_id:
-            case.message_subscribe_users(user_ids=case.user_id.ids)
-            case._aftersales_schedule_activity(
-                self.env.ref("mail.mail_activity_data_email"), case.user_id,
-                fields.Date.context_today(case), _("Answer the customer's email"))
-        return case
 
     @api.multi
     @api.returns("self", lambda value: value.id)

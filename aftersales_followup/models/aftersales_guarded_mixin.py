@@ -45,6 +45,23 @@ class AftersalesGuardedMixin(models.AbstractModel):
     _aftersales_guard_computed = True
 
     @api.model
+    def create(self, vals):
+        self._aftersales_check_guarded_create(vals)
+        record = super(AftersalesGuardedMixin, self).create(vals)
+        record._aftersales_verify_company_links()
+        return record
+
+    @api.multi
+    def write(self, vals):
+        self._aftersales_check_guarded_write(vals)
+        result = super(AftersalesGuardedMixin, self).write(vals)
+        if "company_id" in vals:
+            self._aftersales_verify_company_links()
+        elif set(vals) & set(self._aftersales_company_link_names()):
+            self._aftersales_verify_company_links(set(vals))
+        return result
+
+    @api.model
     def _aftersales_guarded_names(self):
         names = set(self._aftersales_guarded_fields)
         if self._aftersales_guard_computed:
@@ -187,20 +204,3 @@ class AftersalesGuardedMixin(models.AbstractModel):
                                 "field": self._fields[name].get_description(
                                     self.env)["string"],
                                 "target": target.display_name, "other": other.name})
-
-    @api.model
-    def create(self, vals):
-        self._aftersales_check_guarded_create(vals)
-        record = super(AftersalesGuardedMixin, self).create(vals)
-        record._aftersales_verify_company_links()
-        return record
-
-    @api.multi
-    def write(self, vals):
-        self._aftersales_check_guarded_write(vals)
-        result = super(AftersalesGuardedMixin, self).write(vals)
-        if "company_id" in vals:
-            self._aftersales_verify_company_links()
-        elif set(vals) & set(self._aftersales_company_link_names()):
-            self._aftersales_verify_company_links(set(vals))
-        return result

@@ -121,14 +121,6 @@ class AftersalesLetter(models.Model):
         for letter in self:
             letter.attachment_id = attachments.filtered(lambda a: a.res_id == letter.id)[:1]
 
-    @api.model
-    def _aftersales_guarded_names(self):
-        """The register keeps what the suite sent: every field is the suite's own; a
-        person can only archive a letter."""
-        return {name for name, field in self._fields.items()
-                if field.store and name not in LETTER_EDITABLE_FIELDS
-                and not name.startswith(("message_", "activity_"))}
-
     @api.multi
     def unlink(self):
         # The letter register is an archive (S10): only the administrator may purge it.
@@ -136,6 +128,46 @@ class AftersalesLetter(models.Model):
             raise UserError(_("Letters are part of the letter register and cannot be "
                               "deleted; archive them instead."))
         return super(AftersalesLetter, self).unlink()
+
+    @api.multi
+    def action_mark_posted(self):
+        """A printed letter was put in the post."""
+        letters = self.filtered(lambda lt: lt.channel == "post" and lt.state == "draft")
+        letters._aftersales_trusted().write({"state": "sent",
+                                             "date_sent": fields.Datetime.now()})
+        return True
+
+    @api.multi
+    def action_print(self):
+        return self.env.ref("aftersales_followup.report_aftersales_letter").report_action(self)
+
+    @api.multi
+    def action_retry(self):
+        """Put failed emails back in the mail queue; the queue's next run sends them. A
+        customer who asked not to be emailed since gets nothing: the letter stays failed
+        and says why."""
+        failed = self.filtered(lambda lt: lt.state == "failed" and lt.channel == "email")
+        if not failed:
+            raise UserError(_("Only failed emails can be sent again."))
+        if len(failed.mapped("mail_id")) != len(failed):
+            raise UserError(_("The queued email of a failed letter was deleted; send the "
+                              "letter again from its source."))
+        refused = failed.filtered(lambda lt: not lt.partner_id._aftersales_accepts_email())
+        if refused:
+            refused._aftersales_trusted().write({"failure_reason": _(
+                "Not sent again: the customer no longer accepts email.")})
+        # sudo: staff cannot write the after-sales mail queue; only the emails of these
+        # failed letters are put back, unchanged.
+        (failed - refused).mapped("mail_id").sudo().mark_outgoing()
+        return True
+
+    @api.model
+    def _aftersales_guarded_names(self):
+        """The register keeps what the suite sent: every field is the suite's own; a
+        person can only archive a letter."""
+        return {name for name, field in self._fields.items()
+                if field.store and name not in LETTER_EDITABLE_FIELDS
+                and not name.startswith(("message_", "activity_"))}
 
     # ------------------------------------------------------------------ sending
 
@@ -396,18 +428,6 @@ class AftersalesLetter(models.Model):
                       [rendered[i].get("body_html") for i in chunk.ids]))
         self.invalidate_cache()
 
-    @api.multi
-    def action_mark_posted(self):
-        """A printed letter was put in the post."""
-        letters = self.filtered(lambda lt: lt.channel == "post" and lt.state == "draft")
-        letters._aftersales_trusted().write({"state": "sent",
-                                             "date_sent": fields.Datetime.now()})
-        return True
-
-    @api.multi
-    def action_print(self):
-        return self.env.ref("aftersales_followup.report_aftersales_letter").report_action(self)
-
     @api.model
     def _sync_from_mails(self, mails):
         """Carry the mail queue's delivery state onto the letters (set-based)."""
@@ -427,23 +447,3 @@ class AftersalesLetter(models.Model):
              WHERE l.mail_id = m.id AND m.id IN %s
         """, (tuple(mails.ids),))
         self.invalidate_cache(["state", "date_sent", "failure_reason"])
-
-    @api.multi
-    def action_retry(self):
-        """Put failed emails back in the mail queue; the queue's next run sends them. A
-        customer who asked not to be emailed since gets nothing: the letter stays failed
-        and says why."""
-        failed = self.filtered(lambda lt: lt.state == "failed" and lt.channel == "email")
-        if not failed:
-            raise UserError(_("Only failed emails can be sent again."))
-        if len(failed.mapped("mail_id")) != len(failed):
-            raise UserError(_("The queued email of a failed letter was deleted; send the "
-                              "letter again from its source."))
-        refused = failed.filtered(lambda lt: not lt.partner_id._aftersales_accepts_email())
-        if refused:
-            refused._aftersales_trusted().write({"failure_reason": _(
-                "Not sent again: the customer no longer accepts email.")})
-        # sudo: staff cannot write the after-sales mail queue; only the emails of these
-        # failed letters are put back, unchanged.
-        (failed - refused).mapped("mail_id").sudo().mark_outgoing()
-        return True

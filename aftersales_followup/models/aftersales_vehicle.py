@@ -121,52 +121,11 @@ class AftersalesVehicle(models.Model):
             vehicle.km_per_day = vehicle._average_km_per_day(readings)
             vehicle.next_service_date = vehicle._estimate_next_service(readings)
 
-    @staticmethod
-    def _average_km_per_day(readings):
-        if len(readings) < 2:
-            return 0.0
-        first, last = readings[0], readings[-1]
-        days = (fields.Date.from_string(last.date) - fields.Date.from_string(first.date)).days
-        return max(last.odometer - first.odometer, 0) / days if days > 0 else 0.0
-
-    def _estimate_next_service(self, readings):
-        """The earlier of base + interval months and the day the interval in km is
-        reached at the average km per day (base: last service, else handover)."""
-        self.ensure_one()
-        base = self.last_service_date or self.handover_date
-        months = self.product_id.service_interval_months
-        interval_km = self.product_id.service_interval_km
-        if not base or not (months or interval_km):
-            return False
-        base_day = fields.Date.from_string(base)
-        candidates = []
-        if months:
-            candidates.append(base_day + relativedelta(months=months))
-        if interval_km and self.km_per_day > 0 and readings:
-            before = readings.filtered(lambda r: r.date <= base)
-            km_at_base = before[-1].odometer if before else 0
-            last = readings[-1]
-            remaining = interval_km - (last.odometer - km_at_base)
-            candidates.append(fields.Date.from_string(last.date)
-                              + timedelta(days=int(remaining / self.km_per_day)))
-        return fields.Date.to_string(min(candidates)) if candidates else False
-
     def _compute_counts(self):
         for vehicle in self:
             vehicle.service_count = len(vehicle.sale_order_ids.filtered(
                 lambda o: o.aftersales_kind == "service"))
             vehicle.call_count = len(vehicle.call_ids)
-
-    def _vin_error_message(self, vin):
-        """The translated reason why ``vin`` is refused, or None."""
-        problem = check_vin(vin)
-        if problem == "length":
-            return _("The VIN %(vin)s has %(length)d characters; a VIN has exactly 17.") % {
-                "vin": vin, "length": len(vin)}
-        if problem == "alphabet":
-            return _("The VIN %s contains characters not allowed in a VIN (only digits and "
-                     "letters, except I, O and Q).") % vin
-        return None
 
     @api.constrains("vin")
     def _check_vin(self):
@@ -174,37 +133,6 @@ class AftersalesVehicle(models.Model):
             error = vehicle._vin_error_message(vehicle.vin)
             if error:
                 raise ValidationError(error)
-
-    def _aftersales_ensure_vin_free(self, vin, company_id):
-        """Refuse a VIN already used in the company with a clear message, before the
-        database's unique constraint would answer with a raw integrity error."""
-        error = self._vin_error_message(vin)
-        if error:
-            raise ValidationError(error)
-        duplicate = self.with_context(active_test=False).search(
-            [("vin", "=", vin), ("company_id", "=", company_id), ("id", "not in", self.ids)],
-            limit=1)
-        if duplicate:
-            raise ValidationError(_("The VIN %(vin)s is already registered for %(vehicle)s.") % {
-                "vin": vin, "vehicle": duplicate.display_name})
-
-    @api.model
-    def _aftersales_ensure_value_types(self, vals):
-        """Values from outside (XML-RPC, imports) of a type Odoo would mangle silently or
-        fail on unclearly are refused with a reason."""
-        vin = vals.get("vin")
-        if vin and not isinstance(vin, str):
-            raise ValidationError(_(
-                "The VIN must be text (17 letters and digits), not a %s.")
-                % type(vin).__name__)
-        odometer = vals.get("odometer")
-        if isinstance(odometer, float) and not odometer.is_integer():
-            raise ValidationError(_(
-                "The odometer is read in whole kilometres: %s is not.") % odometer)
-        # Here rather than in an @api.constrains: the database's CHECK (kept for bulk
-        # SQL) would refuse the row first, with a raw error.
-        if isinstance(odometer, (int, float)) and odometer < 0:
-            raise ValidationError(_("The odometer cannot be negative."))
 
     @api.model
     def create(self, vals):
@@ -250,6 +178,109 @@ class AftersalesVehicle(models.Model):
                     "vehicle_id": vehicle.id, "odometer": vehicle.odometer,
                     "date": vals["odometer_date"], "source": source})
         return result
+
+    @api.multi
+    def action_correct_odometer(self):
+        """A manager corrects a wrong odometer reading, with a reason."""
+        self.ensure_one()
+        return self.env["aftersales.odometer.correction"]._action_open(self)
+
+    @api.multi
+    def action_correct_handover(self):
+        """A manager corrects the warranty start, with a reason kept in the chatter."""
+        self.ensure_one()
+        return self.env["aftersales.handover.correction"]._action_open(self)
+
+    @api.multi
+    def action_view_calls(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_call").read()[0]
+        action["domain"] = [("vehicle_id", "=", self.id)]
+        action["context"] = {"default_vehicle_id": self.id,
+                             "default_partner_id": self.partner_id.id}
+        return action
+
+    @api.multi
+    def action_view_service_orders(self):
+        self.ensure_one()
+        action = self.env.ref("sale.action_orders").read()[0]
+        action["domain"] = [("vehicle_id", "=", self.id)]
+        action["context"] = {"default_vehicle_id": self.id,
+                             "default_partner_id": self.partner_id.id,
+                             "default_aftersales_kind": "service"}
+        return action
+
+    @staticmethod
+    def _average_km_per_day(readings):
+        if len(readings) < 2:
+            return 0.0
+        first, last = readings[0], readings[-1]
+        days = (fields.Date.from_string(last.date) - fields.Date.from_string(first.date)).days
+        return max(last.odometer - first.odometer, 0) / days if days > 0 else 0.0
+
+    def _estimate_next_service(self, readings):
+        """The earlier of base + interval months and the day the interval in km is
+        reached at the average km per day (base: last service, else handover)."""
+        self.ensure_one()
+        base = self.last_service_date or self.handover_date
+        months = self.product_id.service_interval_months
+        interval_km = self.product_id.service_interval_km
+        if not base or not (months or interval_km):
+            return False
+        base_day = fields.Date.from_string(base)
+        candidates = []
+        if months:
+            candidates.append(base_day + relativedelta(months=months))
+        if interval_km and self.km_per_day > 0 and readings:
+            before = readings.filtered(lambda r: r.date <= base)
+            km_at_base = before[-1].odometer if before else 0
+            last = readings[-1]
+            remaining = interval_km - (last.odometer - km_at_base)
+            candidates.append(fields.Date.from_string(last.date)
+                              + timedelta(days=int(remaining / self.km_per_day)))
+        return fields.Date.to_string(min(candidates)) if candidates else False
+
+    def _vin_error_message(self, vin):
+        """The translated reason why ``vin`` is refused, or None."""
+        problem = check_vin(vin)
+        if problem == "length":
+            return _("The VIN %(vin)s has %(length)d characters; a VIN has exactly 17.") % {
+                "vin": vin, "length": len(vin)}
+        if problem == "alphabet":
+            return _("The VIN %s contains characters not allowed in a VIN (only digits and "
+                     "letters, except I, O and Q).") % vin
+        return None
+
+    def _aftersales_ensure_vin_free(self, vin, company_id):
+        """Refuse a VIN already used in the company with a clear message, before the
+        database's unique constraint would answer with a raw integrity error."""
+        error = self._vin_error_message(vin)
+        if error:
+            raise ValidationError(error)
+        duplicate = self.with_context(active_test=False).search(
+            [("vin", "=", vin), ("company_id", "=", company_id), ("id", "not in", self.ids)],
+            limit=1)
+        if duplicate:
+            raise ValidationError(_("The VIN %(vin)s is already registered for %(vehicle)s.") % {
+                "vin": vin, "vehicle": duplicate.display_name})
+
+    @api.model
+    def _aftersales_ensure_value_types(self, vals):
+        """Values from outside (XML-RPC, imports) of a type Odoo would mangle silently or
+        fail on unclearly are refused with a reason."""
+        vin = vals.get("vin")
+        if vin and not isinstance(vin, str):
+            raise ValidationError(_(
+                "The VIN must be text (17 letters and digits), not a %s.")
+                % type(vin).__name__)
+        odometer = vals.get("odometer")
+        if isinstance(odometer, float) and not odometer.is_integer():
+            raise ValidationError(_(
+                "The odometer is read in whole kilometres: %s is not.") % odometer)
+        # Here rather than in an @api.constrains: the database's CHECK (kept for bulk
+        # SQL) would refuse the row first, with a raw error.
+        if isinstance(odometer, (int, float)) and odometer < 0:
+            raise ValidationError(_("The odometer cannot be negative."))
 
     def _aftersales_ensure_odometer_not_decreasing(self, new_reading):
         for vehicle in self:
@@ -302,34 +333,3 @@ class AftersalesVehicle(models.Model):
                 "date": reading.date, "user": self.env.user.name, "old": reading.odometer,
                 "new": odometer, "reason": reason.strip()})
         return corrected
-
-    @api.multi
-    def action_correct_odometer(self):
-        """A manager corrects a wrong odometer reading, with a reason."""
-        self.ensure_one()
-        return self.env["aftersales.odometer.correction"]._action_open(self)
-
-    @api.multi
-    def action_correct_handover(self):
-        """A manager corrects the warranty start, with a reason kept in the chatter."""
-        self.ensure_one()
-        return self.env["aftersales.handover.correction"]._action_open(self)
-
-    @api.multi
-    def action_view_calls(self):
-        self.ensure_one()
-        action = self.env.ref("aftersales_followup.action_aftersales_call").read()[0]
-        action["domain"] = [("vehicle_id", "=", self.id)]
-        action["context"] = {"default_vehicle_id": self.id,
-                             "default_partner_id": self.partner_id.id}
-        return action
-
-    @api.multi
-    def action_view_service_orders(self):
-        self.ensure_one()
-        action = self.env.ref("sale.action_orders").read()[0]
-        action["domain"] = [("vehicle_id", "=", self.id)]
-        action["context"] = {"default_vehicle_id": self.id,
-                             "default_partner_id": self.partner_id.id,
-                             "default_aftersales_kind": "service"}
-        return action

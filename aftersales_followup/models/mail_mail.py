@@ -46,6 +46,11 @@ class MailMail(models.Model):
         return result
 
     @api.multi
+    def unlink(self):
+        self._aftersales_refuse_queue_change(self.sudo().mapped("model"))
+        return super(MailMail, self).unlink()
+
+    @api.multi
     def send(self, auto_commit=False, raise_exception=False):
         if self.env.context.get(COMPOSER_KEY) is COMPOSER:
             # sudo: Odoo's composer sends at once the emails it has just queued in this
@@ -54,11 +59,6 @@ class MailMail(models.Model):
             self = self.sudo()
         return super(MailMail, self).send(auto_commit=auto_commit,
                                           raise_exception=raise_exception)
-
-    @api.multi
-    def unlink(self):
-        self._aftersales_refuse_queue_change(self.sudo().mapped("model"))
-        return super(MailMail, self).unlink()
 
     def _aftersales_refuse_queue_change(self, models_touched):
         env = self.env

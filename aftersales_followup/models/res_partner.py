@@ -155,6 +155,45 @@ class ResPartner(models.Model):
             self._aftersales_move_open_calls(before)
         return result
 
+    @api.multi
+    def action_view_aftersales_calls(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_call").read()[0]
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    @api.multi
+    def action_view_aftersales_cases(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_case").read()[0]
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    @api.multi
+    def action_view_aftersales_vehicles(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_vehicle").read()[0]
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    @api.multi
+    def action_log_inbound_call(self):
+        """One short form to log an inbound consultation or complaint (S9, S16)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Inbound call"),
+            "res_model": "aftersales.call",
+            "view_mode": "form",
+            "view_id": self.env.ref("aftersales_followup.view_aftersales_call_form_inbound").id,
+            "target": "new",
+            "context": {"default_partner_id": self.id, "default_direction": "in",
+                        "default_purpose": "consultation"},
+        }
+
     # ------------------------------------------------------------------ who, and may we
 
     # The one home of "who is the customer, who is their officer, may we phone, may we
@@ -309,42 +348,3 @@ class ResPartner(models.Model):
             Call.invalidate_cache(["user_id"])
             self.env["mail.activity"].invalidate_cache()
         return moved_total
-
-    @api.multi
-    def action_view_aftersales_calls(self):
-        self.ensure_one()
-        action = self.env.ref("aftersales_followup.action_aftersales_call").read()[0]
-        action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"default_partner_id": self.id}
-        return action
-
-    @api.multi
-    def action_view_aftersales_cases(self):
-        self.ensure_one()
-        action = self.env.ref("aftersales_followup.action_aftersales_case").read()[0]
-        action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"default_partner_id": self.id}
-        return action
-
-    @api.multi
-    def action_view_aftersales_vehicles(self):
-        self.ensure_one()
-        action = self.env.ref("aftersales_followup.action_aftersales_vehicle").read()[0]
-        action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"default_partner_id": self.id}
-        return action
-
-    @api.multi
-    def action_log_inbound_call(self):
-        """One short form to log an inbound consultation or complaint (S9, S16)."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Inbound call"),
-            "res_model": "aftersales.call",
-            "view_mode": "form",
-            "view_id": self.env.ref("aftersales_followup.view_aftersales_call_form_inbound").id,
-            "target": "new",
-            "context": {"default_partner_id": self.id, "default_direction": "in",
-                        "default_purpose": "consultation"},
-        }

@@ -13,6 +13,13 @@ class ResUsers(models.Model):
     aftersales_training_count = fields.Integer(
         string="Trainings attended", compute="_compute_aftersales_training_count")
 
+    def _compute_aftersales_training_count(self):
+        groups = self.env["aftersales.training.attendee"].read_group(
+            [("user_id", "in", self.ids)], ["user_id"], ["user_id"])
+        counts = {group["user_id"][0]: group["user_id_count"] for group in groups}
+        for user in self:
+            user.aftersales_training_count = counts.get(user.id, 0)
+
     @api.model
     def create(self, vals):
         """A new member of the after-sales staff lands where their day starts (their
@@ -23,13 +30,6 @@ class ResUsers(models.Model):
             if action:
                 user.action_id = action.id
         return user
-
-    def _compute_aftersales_training_count(self):
-        groups = self.env["aftersales.training.attendee"].read_group(
-            [("user_id", "in", self.ids)], ["user_id"], ["user_id"])
-        counts = {group["user_id"][0]: group["user_id_count"] for group in groups}
-        for user in self:
-            user.aftersales_training_count = counts.get(user.id, 0)
 
     @api.multi
     def action_view_aftersales_trainings(self):

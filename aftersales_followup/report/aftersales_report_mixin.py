@@ -23,6 +23,20 @@ class AftersalesReportMixin(models.AbstractModel):
     _description = "After-sales KPI report helpers"
 
     @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """An average over no concerned row is empty: False, which the pivot and the list
+        show blank (None would be shown 0.00)."""
+        groups = super(AftersalesReportMixin, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        averages = self._aftersales_average_measures()
+        for group in groups:
+            for name in averages:
+                if name in group and group[name] is None:
+                    group[name] = False
+        return groups
+
+    @api.model
     def _aftersales_companies_sql(self):
         """The companies with the time zone of their dealership's day, to join as ``co``
         instead of ``res_company``: the rule is res.company's, told when the report is
@@ -53,17 +67,3 @@ class AftersalesReportMixin(models.AbstractModel):
     def _aftersales_average_measures(self):
         return [name for name, field in self._fields.items()
                 if field.type == "float" and field.group_operator == "avg"]
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
-                   lazy=True):
-        """An average over no concerned row is empty: False, which the pivot and the list
-        show blank (None would be shown 0.00)."""
-        groups = super(AftersalesReportMixin, self).read_group(
-            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
-        averages = self._aftersales_average_measures()
-        for group in groups:
-            for name in averages:
-                if name in group and group[name] is None:
-                    group[name] = False
-        return groups

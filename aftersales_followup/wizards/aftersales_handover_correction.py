@@ -21,29 +21,6 @@ class AftersalesHandoverCorrection(models.TransientModel):
     handover_datetime = fields.Datetime(string="Handed over on")
     reason = fields.Text(help="Why the recorded handover is wrong (kept in the chatter).")
 
-    @api.model
-    def _action_open(self, record):
-        self._require_manager()
-        values = {"current_date": record.handover_date or _("(none)")}
-        if record._name == "aftersales.vehicle":
-            values.update(vehicle_id=record.id, handover_date=record.handover_date)
-        else:
-            values.update(sale_order_id=record.id, handover_datetime=record.handover_date)
-        wizard = self.create(values)
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Correct the handover"),
-            "res_model": self._name,
-            "res_id": wizard.id,
-            "view_mode": "form",
-            "target": "new",
-        }
-
-    @api.model
-    def _require_manager(self):
-        if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(_("Only an after-sales manager can correct a handover."))
-
     @api.multi
     def action_apply(self):
         self.ensure_one()
@@ -68,3 +45,26 @@ class AftersalesHandoverCorrection(models.TransientModel):
                 "user": self.env.user.name, "old": old or _("(none)"), "new": new,
                 "reason": self.reason})
         return {"type": "ir.actions.act_window_close"}
+
+    @api.model
+    def _action_open(self, record):
+        self._require_manager()
+        values = {"current_date": record.handover_date or _("(none)")}
+        if record._name == "aftersales.vehicle":
+            values.update(vehicle_id=record.id, handover_date=record.handover_date)
+        else:
+            values.update(sale_order_id=record.id, handover_datetime=record.handover_date)
+        wizard = self.create(values)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Correct the handover"),
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    @api.model
+    def _require_manager(self):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only an after-sales manager can correct a handover."))

@@ -23,6 +23,14 @@ class AftersalesOdometerCorrection(models.TransientModel):
     odometer = fields.Integer(string="Correct odometer (km)", required=True)
     reason = fields.Text(help="Why the recorded reading is wrong (kept in the history).")
 
+    @api.multi
+    def action_apply(self):
+        self.ensure_one()
+        self._require_manager()
+        self.vehicle_id._aftersales_correct_odometer(self.reading_id, self.odometer,
+                                                     self.reason)
+        return {"type": "ir.actions.act_window_close"}
+
     @api.model
     def _action_open(self, vehicle):
         self._require_manager()
@@ -45,11 +53,3 @@ class AftersalesOdometerCorrection(models.TransientModel):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(_("Only an after-sales manager can correct an odometer "
                                 "reading."))
-
-    @api.multi
-    def action_apply(self):
-        self.ensure_one()
-        self._require_manager()
-        self.vehicle_id._aftersales_correct_odometer(self.reading_id, self.odometer,
-                                                     self.reason)
-        return {"type": "ir.actions.act_window_close"}

@@ -109,11 +109,6 @@ class AftersalesPartsRequest(models.Model):
          "A parts request number is unique per company."),
     ]
 
-    @api.model
-    def _default_warehouse(self):
-        company = self.env["res.company"]._company_default_get("aftersales.parts.request")
-        return self.env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
-
     # ------------------------------------------------------------------ computes
 
     @api.depends("claim_id", "sale_order_id")
@@ -323,12 +318,6 @@ class AftersalesPartsRequest(models.Model):
         self._aftersales_close_activities()
         return True
 
-    def _aftersales_issued(self):
-        """Parts of the request left the parts stock for the workshop."""
-        self.ensure_one()
-        return self.state == "done" or bool(self.picking_ids.filtered(
-            lambda p: p.state == "done"))
-
     @api.multi
     def action_draft(self):
         for request in self:
@@ -354,17 +343,28 @@ class AftersalesPartsRequest(models.Model):
             action["res_id"] = self.picking_ids.id
         return action
 
+    @api.multi
+    def action_view_letters(self):
+        self.ensure_one()
+        return self.env["aftersales.letter"]._action_for(self)
+
+    @api.model
+    def _default_warehouse(self):
+        company = self.env["res.company"]._company_default_get("aftersales.parts.request")
+        return self.env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+
+    def _aftersales_issued(self):
+        """Parts of the request left the parts stock for the workshop."""
+        self.ensure_one()
+        return self.state == "done" or bool(self.picking_ids.filtered(
+            lambda p: p.state == "done"))
+
     def _aftersales_form_action(self):
         self.ensure_one()
         action = self.env.ref("aftersales_parts.action_aftersales_parts_request").read()[0]
         action["views"] = [(False, "form")]
         action["res_id"] = self.id
         return action
-
-    @api.multi
-    def action_view_letters(self):
-        self.ensure_one()
-        return self.env["aftersales.letter"]._action_for(self)
 
     # ------------------------------------------------------------------ confirmation
 

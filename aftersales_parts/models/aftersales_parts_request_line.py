@@ -157,24 +157,6 @@ class AftersalesPartsRequestLine(models.Model):
         for line in self:
             line.fits_vehicle = line._fits_vehicle()
 
-    def _fits_vehicle(self, vehicle=None):
-        """Whether the part fits ``vehicle`` (by default the request's)."""
-        self.ensure_one()
-        vehicle = self.request_id.vehicle_id if vehicle is None else vehicle
-        return not self.product_id or self.product_id.product_tmpl_id._aftersales_fits(
-            vehicle.product_id)
-
-    def _free_quantities(self, location):
-        """{product id: quantity on hand and not reserved} in ``location`` and below, for
-        the parts of these lines, in one grouped query."""
-        products = self.mapped("product_id")
-        if not products:
-            return {}
-        groups = self.env["stock.quant"].read_group(
-            [("product_id", "in", products.ids), ("location_id", "child_of", location.id)],
-            ["product_id", "quantity", "reserved_quantity"], ["product_id"])
-        return {g["product_id"][0]: g["quantity"] - g["reserved_quantity"] for g in groups}
-
     # ------------------------------------------------------------------ onchanges
 
     @api.onchange("product_id")
@@ -183,36 +165,6 @@ class AftersalesPartsRequestLine(models.Model):
         if warning:
             return {"warning": warning}
         return {}
-
-    def _fitment_warning(self, vehicle=None):
-        """The warning shown when a part does not fit the model of ``vehicle`` (by
-        default the request's)."""
-        misfits = self.filtered(lambda ln: ln.product_id and not ln._fits_vehicle(vehicle)
-                                and not ln.fitment_override)
-        if not misfits:
-            return {}
-        vehicle = misfits[0].request_id.vehicle_id if vehicle is None else vehicle
-        return {
-            "title": _("Part does not fit the vehicle"),
-            "message": _(
-                "%(parts)s is not listed for %(model)s, the model of %(vehicle)s. Choose a "
-                "part that fits; only an after-sales manager can accept it anyway.") % {
-                    "parts": ", ".join(misfits.mapped("product_id.display_name")),
-                    "model": vehicle.product_id.display_name,
-                    "vehicle": vehicle.display_name},
-        }
-
-    # ------------------------------------------------------------------ constraints
-
-    @api.model
-    def _aftersales_ensure_quantity_value(self, quantity):
-        # The one check of the quantity, in create and write: it must run before the
-        # database's own CHECK (kept for bulk SQL), which would only give a raw error, so
-        # it cannot be an @api.constrains (those run after the INSERT).
-        if (quantity or 0.0) <= 0:
-            raise ValidationError(_(
-                "The quantity of a requested part must be more than zero (not %s).")
-                % (quantity or 0))
 
     @api.constrains("product_id")
     def _check_product_stockable(self):
@@ -271,6 +223,54 @@ class AftersalesPartsRequestLine(models.Model):
             raise UserError(_("Parts of a confirmed request cannot be removed: cancel the "
                               "request first."))
         return super(AftersalesPartsRequestLine, self).unlink()
+
+    def _fits_vehicle(self, vehicle=None):
+        """Whether the part fits ``vehicle`` (by default the request's)."""
+        self.ensure_one()
+        vehicle = self.request_id.vehicle_id if vehicle is None else vehicle
+        return not self.product_id or self.product_id.product_tmpl_id._aftersales_fits(
+            vehicle.product_id)
+
+    def _free_quantities(self, location):
+        """{product id: quantity on hand and not reserved} in ``location`` and below, for
+        the parts of these lines, in one grouped query."""
+        products = self.mapped("product_id")
+        if not products:
+            return {}
+        groups = self.env["stock.quant"].read_group(
+            [("product_id", "in", products.ids), ("location_id", "child_of", location.id)],
+            ["product_id", "quantity", "reserved_quantity"], ["product_id"])
+        return {g["product_id"][0]: g["quantity"] - g["reserved_quantity"] for g in groups}
+
+    def _fitment_warning(self, vehicle=None):
+        """The warning shown when a part does not fit the model of ``vehicle`` (by
+        default the request's)."""
+        misfits = self.filtered(lambda ln: ln.product_id and not ln._fits_vehicle(vehicle)
+                                and not ln.fitment_override)
+        if not misfits:
+            return {}
+        vehicle = misfits[0].request_id.vehicle_id if vehicle is None else vehicle
+        return {
+            "title": _("Part does not fit the vehicle"),
+            "message": _(
+                "%(parts)s is not listed for %(model)s, the model of %(vehicle)s. Choose a "
+                "part that fits; only an after-sales manager can accept it anyway.") % {
+                    "parts": ", ".join(misfits.mapped("product_id.display_name")),
+                    "model": vehicle.product_id.display_name,
+                    "vehicle": vehicle.display_name},
+        }
+
+    # ------------------------------------------------------------------ validation
+
+    @api.model
+    def _aftersales_ensure_quantity_value(self, quantity):
+        # The one check of the quantity, in create and write: it must run before the
+        # database's own CHECK (kept for bulk SQL), which would only give a raw error, so
+        # it cannot be an @api.constrains (those run after the INSERT).
+        if (quantity or 0.0) <= 0:
+            raise ValidationError(_(
+                "The quantity of a requested part must be more than zero (not %s).")
+                % (quantity or 0))
 
     def _aftersales_ensure_override_allowed(self):
         if not self.env.user.has_group(MANAGER_GROUP):

@@ -78,26 +78,6 @@ class AftersalesPartsReturn(models.Model):
         for parts_return in self:
             parts_return._aftersales_ensure_claim_value(parts_return.claim_id)
 
-    @api.model
-    def _aftersales_ensure_claim_value(self, claim):
-        if not self._claim_approved_for_replacement(claim):
-            raise ValidationError(_(
-                "%(claim)s is not approved for replacement (compensation: %(kind)s, state: "
-                "%(state)s): only the defective parts of a claim approved for a "
-                "replacement go back to the manufacturer.") % {
-                    "claim": claim.name,
-                    "kind": claim.compensation_kind and dict(
-                        claim._fields["compensation_kind"]._description_selection(
-                            self.env))[claim.compensation_kind] or _("none"),
-                    "state": dict(claim._fields["state"]._description_selection(
-                        self.env))[claim.state]})
-
-    @api.model
-    def _claim_approved_for_replacement(self, claim):
-        return claim.compensation_kind == "replace" and (
-            claim.state in ("approved", "compensated")
-            or (claim.state == "closed" and bool(claim.date_compensated)))
-
     # ------------------------------------------------------------------ ORM overrides
 
     @api.model
@@ -181,6 +161,26 @@ class AftersalesPartsReturn(models.Model):
         action["views"] = [(False, "form")]
         action["res_id"] = self.picking_id.id
         return action
+
+    @api.model
+    def _aftersales_ensure_claim_value(self, claim):
+        if not self._claim_approved_for_replacement(claim):
+            raise ValidationError(_(
+                "%(claim)s is not approved for replacement (compensation: %(kind)s, state: "
+                "%(state)s): only the defective parts of a claim approved for a "
+                "replacement go back to the manufacturer.") % {
+                    "claim": claim.name,
+                    "kind": claim.compensation_kind and dict(
+                        claim._fields["compensation_kind"]._description_selection(
+                            self.env))[claim.compensation_kind] or _("none"),
+                    "state": dict(claim._fields["state"]._description_selection(
+                        self.env))[claim.state]})
+
+    @api.model
+    def _claim_approved_for_replacement(self, claim):
+        return claim.compensation_kind == "replace" and (
+            claim.state in ("approved", "compensated")
+            or (claim.state == "closed" and bool(claim.date_compensated)))
 
     # ------------------------------------------------------------------ helpers
 

@@ -30,14 +30,6 @@ class AftersalesPartsReturnLine(models.Model):
         ("quantity_positive", "CHECK(quantity > 0)", "The quantity must be positive."),
     ]
 
-    @api.model
-    def _aftersales_ensure_quantity_value(self, quantity):
-        # The one check of the quantity, in create and write (see the request line's).
-        if (quantity or 0.0) <= 0:
-            raise ValidationError(_(
-                "The quantity of a returned part must be more than zero (not %s).")
-                % (quantity or 0))
-
     @api.constrains("product_id")
     def _check_product_stockable(self):
         for line in self:
@@ -56,3 +48,11 @@ class AftersalesPartsReturnLine(models.Model):
         if "quantity" in vals:
             self._aftersales_ensure_quantity_value(vals["quantity"])
         return super(AftersalesPartsReturnLine, self).write(vals)
+
+    @api.model
+    def _aftersales_ensure_quantity_value(self, quantity):
+        # The one check of the quantity, in create and write (see the request line's).
+        if (quantity or 0.0) <= 0:
+            raise ValidationError(_(
+                "The quantity of a returned part must be more than zero (not %s).")
+                % (quantity or 0))

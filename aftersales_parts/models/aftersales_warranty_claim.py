@@ -29,19 +29,6 @@ class AftersalesWarrantyClaim(models.Model):
         self.filtered(lambda c: c.compensation_kind == "replace")._create_parts_returns()
         return result
 
-    def _add_compensation_order_lines(self):
-        """The parts already requested for the claim are the service visit's: the visit
-        delivers them from the workshop rather than requesting them again."""
-        requests = self.parts_request_ids.filtered(
-            lambda r: r.state != "cancelled" and not r.sale_order_id)
-        if self.sale_order_id:
-            requests._aftersales_trusted().write({"sale_order_id": self.sale_order_id.id})
-        order, charged = super(AftersalesWarrantyClaim, self)._add_compensation_order_lines()
-        requests.filtered(lambda r: not r.sale_order_id)._aftersales_trusted().write(
-            {"sale_order_id": order.id})
-        order._aftersales_chain_parts_to_delivery()
-        return order, charged
-
     @api.multi
     def action_submit(self):
         """Submitting the claim requests its parts too (a draft parts request for the
@@ -77,6 +64,48 @@ class AftersalesWarrantyClaim(models.Model):
         if not request:
             request = self._aftersales_create_parts_request([])
         return request._aftersales_form_action()
+
+    @api.multi
+    def action_create_parts_return(self):
+        """Prepare the return of the defective parts by hand (e.g. after a cancelled
+        one)."""
+        self.ensure_one()
+        returns = self._create_parts_returns(raise_if_empty=True)
+        action = self.env.ref("aftersales_parts.action_aftersales_parts_return").read()[0]
+        action["views"] = [(False, "form")]
+        action["res_id"] = returns.id
+        return action
+
+    @api.multi
+    def action_view_parts_requests(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_parts.action_aftersales_parts_request").read()[0]
+        action["domain"] = [("claim_id", "=", self.id)]
+        action["context"] = {"default_claim_id": self.id,
+                             "default_partner_id": self.partner_id.id,
+                             "default_vehicle_id": self.vehicle_id.id}
+        return action
+
+    @api.multi
+    def action_view_parts_returns(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_parts.action_aftersales_parts_return").read()[0]
+        action["domain"] = [("claim_id", "=", self.id)]
+        action["context"] = {"default_claim_id": self.id}
+        return action
+
+    def _add_compensation_order_lines(self):
+        """The parts already requested for the claim are the service visit's: the visit
+        delivers them from the workshop rather than requesting them again."""
+        requests = self.parts_request_ids.filtered(
+            lambda r: r.state != "cancelled" and not r.sale_order_id)
+        if self.sale_order_id:
+            requests._aftersales_trusted().write({"sale_order_id": self.sale_order_id.id})
+        order, charged = super(AftersalesWarrantyClaim, self)._add_compensation_order_lines()
+        requests.filtered(lambda r: not r.sale_order_id)._aftersales_trusted().write(
+            {"sale_order_id": order.id})
+        order._aftersales_chain_parts_to_delivery()
+        return order, charged
 
     def _aftersales_missing_parts(self):
         """[(product, quantity)] of the claim's stockable parts that no parts request
@@ -130,35 +159,6 @@ class AftersalesWarrantyClaim(models.Model):
         """A parts request created by the user who presses the button (their rights)."""
         return self.env["aftersales.parts.request"].create(
             self._aftersales_parts_request_values(lines))
-
-    @api.multi
-    def action_create_parts_return(self):
-        """Prepare the return of the defective parts by hand (e.g. after a cancelled
-        one)."""
-        self.ensure_one()
-        returns = self._create_parts_returns(raise_if_empty=True)
-        action = self.env.ref("aftersales_parts.action_aftersales_parts_return").read()[0]
-        action["views"] = [(False, "form")]
-        action["res_id"] = returns.id
-        return action
-
-    @api.multi
-    def action_view_parts_requests(self):
-        self.ensure_one()
-        action = self.env.ref("aftersales_parts.action_aftersales_parts_request").read()[0]
-        action["domain"] = [("claim_id", "=", self.id)]
-        action["context"] = {"default_claim_id": self.id,
-                             "default_partner_id": self.partner_id.id,
-                             "default_vehicle_id": self.vehicle_id.id}
-        return action
-
-    @api.multi
-    def action_view_parts_returns(self):
-        self.ensure_one()
-        action = self.env.ref("aftersales_parts.action_aftersales_parts_return").read()[0]
-        action["domain"] = [("claim_id", "=", self.id)]
-        action["context"] = {"default_claim_id": self.id}
-        return action
 
     def _create_parts_returns(self, raise_if_empty=False):
         """One return of the claimed parts per claim approved for replacement that has

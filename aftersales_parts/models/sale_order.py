@@ -58,6 +58,17 @@ class SaleOrder(models.Model):
                 "it are to be returned to the parts stock.") % request.sale_order_id.name)
         return result
 
+    @api.multi
+    def action_view_aftersales_parts_requests(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_parts.action_aftersales_parts_request").read()[0]
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {"default_sale_order_id": self.id,
+                             "default_partner_id": self.partner_id.id,
+                             "default_vehicle_id": self.vehicle_id.id,
+                             "default_company_id": self.company_id.id}
+        return action
+
     def _aftersales_active_parts_requests(self):
         return self.mapped("aftersales_parts_request_ids").filtered(
             lambda r: r.state != "cancelled")
@@ -141,14 +152,3 @@ class SaleOrder(models.Model):
                 chained._action_assign()
                 # "Waiting another operation" while the parts are not in the workshop
                 chained.filtered(lambda m: m.state == "confirmed")._recompute_state()
-
-    @api.multi
-    def action_view_aftersales_parts_requests(self):
-        self.ensure_one()
-        action = self.env.ref("aftersales_parts.action_aftersales_parts_request").read()[0]
-        action["domain"] = [("sale_order_id", "=", self.id)]
-        action["context"] = {"default_sale_order_id": self.id,
-                             "default_partner_id": self.partner_id.id,
-                             "default_vehicle_id": self.vehicle_id.id,
-                             "default_company_id": self.company_id.id}
-        return action

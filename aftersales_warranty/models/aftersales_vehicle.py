@@ -59,6 +59,15 @@ class AftersalesVehicle(models.Model):
         for vehicle in self:
             vehicle.claim_count = counts.get(vehicle.id, 0)
 
+    @api.multi
+    def action_view_claims(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_warranty.action_aftersales_warranty_claim").read()[0]
+        action["domain"] = [("vehicle_id", "=", self.id)]
+        action["context"] = {"default_vehicle_id": self.id,
+                             "default_partner_id": self.partner_id.id}
+        return action
+
     @api.model
     def _cron_expire_warranties(self, now=None):
         """Daily: the vehicles whose warranty ended yesterday (their dealership's
@@ -75,12 +84,3 @@ class AftersalesVehicle(models.Model):
         self.invalidate_cache(["warranty_state"])
         _logger.info("Warranties expired today: %d vehicles", count)
         return count
-
-    @api.multi
-    def action_view_claims(self):
-        self.ensure_one()
-        action = self.env.ref("aftersales_warranty.action_aftersales_warranty_claim").read()[0]
-        action["domain"] = [("vehicle_id", "=", self.id)]
-        action["context"] = {"default_vehicle_id": self.id,
-                             "default_partner_id": self.partner_id.id}
-        return action

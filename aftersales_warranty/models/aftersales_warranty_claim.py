@@ -189,52 +189,6 @@ class AftersalesWarrantyClaim(models.Model):
             claim.amount_covered = sum(
                 claim.line_ids.filtered(lambda ln: ln.coverage == "covered").mapped("subtotal"))
 
-    def _coverage_verdict(self):
-        """(coverage, reason) of the claim against the vehicle model's terms."""
-        self.ensure_one()
-        vehicle = self.vehicle_id
-        if not vehicle or not self.date_failure:
-            return False, ""
-        if not vehicle.handover_date:
-            return "not_covered", _(
-                "The vehicle has no handover date: the warranty start is unknown.")
-        if not vehicle.product_id.warranty_months:
-            return "not_covered", _("The model %s has no warranty terms.") % (
-                vehicle.product_id.display_name or _("(unknown)"))
-        covered, reason = self._warranty_verdict(
-            vehicle.handover_date, vehicle.product_id.warranty_months,
-            vehicle.product_id.warranty_km, self.date_failure, self.odometer)
-        return ("covered" if covered else "not_covered"), reason
-
-    @api.model
-    def _warranty_verdict(self, start, months, km_limit, date_failure, odometer):
-        """Judge a failure against warranty terms starting on ``start`` (a date string).
-
-        Returns (covered, reason) where reason says why in words, in the language of the
-        environment; ``months`` = 0 means no terms at all, ``km_limit`` = 0 no mileage
-        limit. The last covered day is ``start`` plus ``months``, included; the limit
-        itself is covered, one kilometre more is not.
-        """
-        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
-
-        def km(value):
-            return lang.format("%d", value, grouping=True)
-
-        end = fields.Date.to_string(
-            fields.Date.from_string(start) + relativedelta(months=months))
-        reasons = []
-        if date_failure > end:
-            reasons.append(_("Warranty expired on %(date)s") % {"date": end})
-        if km_limit and odometer > km_limit:
-            reasons.append(_("%(over)s km over the %(limit)s km limit") % {
-                "over": km(odometer - km_limit), "limit": km(km_limit)})
-        if reasons:
-            return False, "; ".join(reasons)
-        if km_limit:
-            return True, _("Covered until %(date)s and %(limit)s km") % {
-                "date": end, "limit": km(km_limit)}
-        return True, _("Covered until %(date)s, no mileage limit") % {"date": end}
-
     @api.depends("date_failure", "odometer", "vehicle_id.handover_date",
                  "vehicle_id.warranty_end_date", "vehicle_id.warranty_km_limit")
     def _compute_coverage(self):
@@ -501,6 +455,52 @@ class AftersalesWarrantyClaim(models.Model):
     def action_view_letters(self):
         self.ensure_one()
         return self.env["aftersales.letter"]._action_for(self)
+
+    def _coverage_verdict(self):
+        """(coverage, reason) of the claim against the vehicle model's terms."""
+        self.ensure_one()
+        vehicle = self.vehicle_id
+        if not vehicle or not self.date_failure:
+            return False, ""
+        if not vehicle.handover_date:
+            return "not_covered", _(
+                "The vehicle has no handover date: the warranty start is unknown.")
+        if not vehicle.product_id.warranty_months:
+            return "not_covered", _("The model %s has no warranty terms.") % (
+                vehicle.product_id.display_name or _("(unknown)"))
+        covered, reason = self._warranty_verdict(
+            vehicle.handover_date, vehicle.product_id.warranty_months,
+            vehicle.product_id.warranty_km, self.date_failure, self.odometer)
+        return ("covered" if covered else "not_covered"), reason
+
+    @api.model
+    def _warranty_verdict(self, start, months, km_limit, date_failure, odometer):
+        """Judge a failure against warranty terms starting on ``start`` (a date string).
+
+        Returns (covered, reason) where reason says why in words, in the language of the
+        environment; ``months`` = 0 means no terms at all, ``km_limit`` = 0 no mileage
+        limit. The last covered day is ``start`` plus ``months``, included; the limit
+        itself is covered, one kilometre more is not.
+        """
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
+
+        def km(value):
+            return lang.format("%d", value, grouping=True)
+
+        end = fields.Date.to_string(
+            fields.Date.from_string(start) + relativedelta(months=months))
+        reasons = []
+        if date_failure > end:
+            reasons.append(_("Warranty expired on %(date)s") % {"date": end})
+        if km_limit and odometer > km_limit:
+            reasons.append(_("%(over)s km over the %(limit)s km limit") % {
+                "over": km(odometer - km_limit), "limit": km(km_limit)})
+        if reasons:
+            return False, "; ".join(reasons)
+        if km_limit:
+            return True, _("Covered until %(date)s and %(limit)s km") % {
+                "date": end, "limit": km(km_limit)}
+        return True, _("Covered until %(date)s, no mileage limit") % {"date": end}
 
     # ------------------------------------------------------------------ helpers
 

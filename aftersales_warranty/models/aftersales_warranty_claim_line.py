@@ -55,24 +55,6 @@ class AftersalesWarrantyClaimLine(models.Model):
             line.subtotal = line.currency_id.round(line.quantity * line.price_unit) \
                 if line.currency_id else line.quantity * line.price_unit
 
-    def _coverage_verdict(self):
-        """(coverage, reason): a part with its own terms against them, from the vehicle's
-        handover; any other line as the claim."""
-        self.ensure_one()
-        claim = self.claim_id
-        product = self.product_id
-        if not self.is_part or not product.warranty_months:
-            return claim._coverage_verdict()
-        if not claim.date_failure:
-            return False, ""
-        if not claim.vehicle_id.handover_date:
-            return "not_covered", _(
-                "The vehicle has no handover date: the warranty start is unknown.")
-        covered, reason = claim._warranty_verdict(
-            claim.vehicle_id.handover_date, product.warranty_months, product.warranty_km,
-            claim.date_failure, claim.odometer)
-        return ("covered" if covered else "not_covered"), _("Part: %s") % reason
-
     @api.depends("product_id.product_tmpl_id.warranty_months",
                  "product_id.product_tmpl_id.warranty_km", "product_id.type",
                  "claim_id.coverage", "claim_id.date_failure", "claim_id.odometer",
@@ -124,6 +106,24 @@ class AftersalesWarrantyClaimLine(models.Model):
     def unlink(self):
         self._aftersales_ensure_claim_open()
         return super(AftersalesWarrantyClaimLine, self).unlink()
+
+    def _coverage_verdict(self):
+        """(coverage, reason): a part with its own terms against them, from the vehicle's
+        handover; any other line as the claim."""
+        self.ensure_one()
+        claim = self.claim_id
+        product = self.product_id
+        if not self.is_part or not product.warranty_months:
+            return claim._coverage_verdict()
+        if not claim.date_failure:
+            return False, ""
+        if not claim.vehicle_id.handover_date:
+            return "not_covered", _(
+                "The vehicle has no handover date: the warranty start is unknown.")
+        covered, reason = claim._warranty_verdict(
+            claim.vehicle_id.handover_date, product.warranty_months, product.warranty_km,
+            claim.date_failure, claim.odometer)
+        return ("covered" if covered else "not_covered"), _("Part: %s") % reason
 
     def _aftersales_ensure_claim_open(self):
         for claim in self.mapped("claim_id"):
