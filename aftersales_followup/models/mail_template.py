@@ -1,5 +1,7 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import lxml.html
+
 from odoo import api, fields, models
 
 SUITE_MODULES = ("aftersales_followup", "aftersales_warranty", "aftersales_parts")
@@ -25,6 +27,18 @@ class MailTemplate(models.Model):
             # sudo: the flag only narrows who may edit the template afterwards.
             template.sudo().aftersales_template = True
         return template
+
+    @api.model
+    def _replace_local_links(self, html):
+        """Odoo 11 re-parses a body that is a single empty element (``<p></p>``, an
+        ``<img/>``) with ``fromstring(..., encoding='unicode')``, which lxml refuses
+        (TypeError: every email of such a template fails to render). Given the wrapper
+        it would have added, it takes its usual path (and removes the wrapper)."""
+        if html and html.strip():
+            root = lxml.html.fromstring(html)
+            if not len(root) and root.text is None and root.tail is None:
+                html = "<div>%s</div>" % html
+        return super(MailTemplate, self)._replace_local_links(html)
 
     @api.model
     def _aftersales_mark_suite_templates(self):

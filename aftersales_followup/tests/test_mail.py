@@ -124,3 +124,20 @@ class TestMail(AftersalesCommon):
         self.assertEqual(call.attempt_count, 1)
         self.assertFalse(self.letters_of(customer))
         self.assertFalse(self.queued_mails(customer, "We tried to reach you"))
+
+    # ------------------------------------------------------------------ Odoo 11's links
+
+    def test_a_body_of_one_empty_element_renders(self):
+        """Odoo 11 fails (TypeError from lxml) on a rendered body that is one empty
+        element; such a template now renders, its local links made absolute as usual."""
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        template = self.env["mail.template"].create({
+            "name": "One element (h20)", "model_id": self.env.ref("base.model_res_partner").id,
+            "subject": "Hello", "email_to": "${object.email|safe}",
+            "body_html": "<p></p>"})
+        values = template.generate_email(self.customer.id)
+        self.assertEqual(values["body_html"], "<p></p>")
+        template.body_html = '<img src="/web/image/res.partner/1/image">'
+        values = template.generate_email(self.customer.id)
+        self.assertEqual(values["body_html"],
+                         '<img src="%s/web/image/res.partner/1/image">' % base_url)
