@@ -14,7 +14,7 @@
     "development_status": "Beta",
     "application": True,
     "installable": True,
-    "depends": ["sale_stock", "survey", "resource", "calendar"],
+    "depends": ["sale_stock", "survey", "resource", "calendar", "queue_job"],
     "data": [
         "security/aftersales_security.xml",
         "security/ir.model.access.csv",
@@ -23,6 +23,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/aftersales_campaign_data.xml",
+        "data/queue_job_data.xml",
         "data/aftersales_retention_data.xml",
         "data/aftersales_survey_data.xml",
         "data/mail_alias_data.xml",

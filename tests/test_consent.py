@@ -209,7 +209,9 @@ class TestConsent(AftersalesTestCase):
                 "aftersales_followup.mail_template_campaign_notice").id,
             "target_domain": "[('id', 'in', %s)]" % partners.ids})
         campaign.action_schedule()
-        self.env["aftersales.campaign"]._cron_run_campaigns()
+        # The letters' chunk jobs run at once, in the test's transaction (queue_job).
+        self.env["aftersales.campaign"].with_context(
+            test_queue_job_no_delay=True)._cron_run_campaigns()
         return campaign
 
     def test_campaign_notice_call_not_made_to_do_not_call_customer(self):

@@ -26,6 +26,10 @@ LIMIT_TIME_REAL=${AFTERSALES_LIMIT_TIME_REAL:-120}
 # longer than a request: past this limit Odoo kills the worker mid-run (see tests/load).
 LIMIT_TIME_REAL_CRON=${AFTERSALES_LIMIT_TIME_REAL_CRON:-900}
 PROXY_MODE=${AFTERSALES_PROXY_MODE:-0}
+# OCA queue_job's runner (started by the server when queue_job is loaded server-wide):
+# how many jobs run at once, in all, and on the suite's own channel (campaign letters).
+# Each running job occupies one HTTP worker: keep the root capacity below the workers.
+JOB_CHANNELS=${AFTERSALES_JOB_CHANNELS:-root:2,root.aftersales:2}
 DB_MAXCONN=${AFTERSALES_DB_MAXCONN:-64}
 # The load test's own environment: locust needs Werkzeug >= 2, Odoo 11 needs 0.16.
 LOAD_VENV=$VENV/locust
@@ -245,7 +249,9 @@ server_args() {  # the production shape's options, from the AFTERSALES_* variabl
                 --workers="$WORKERS" --max-cron-threads="$CRON_THREADS"
                 --db_maxconn="$DB_MAXCONN")
     if [ "$WORKERS" -gt 0 ]; then
-        args+=(--longpolling-port="$LONGPOLLING_PORT"
+        # queue_job loaded server-wide: its job runner starts in the main process and
+        # hands the jobs to the HTTP workers (/queue_job/runjob).
+        args+=(--load=web,queue_job --longpolling-port="$LONGPOLLING_PORT"
                --limit-memory-soft="$LIMIT_MEMORY_SOFT" --limit-memory-hard="$LIMIT_MEMORY_HARD"
                --limit-time-cpu="$LIMIT_TIME_CPU" --limit-time-real="$LIMIT_TIME_REAL"
                --limit-time-real-cron="$LIMIT_TIME_REAL_CRON")
@@ -268,9 +274,11 @@ cmd_run() {
     echo
     echo "    After-sales suite: http://$HTTP_INTERFACE:$PORT/web?db=$DB    login: admin / password: admin"
     [ "$WORKERS" -gt 0 ] && echo "    $WORKERS HTTP workers, $CRON_THREADS cron workers, long-polling on port $LONGPOLLING_PORT"
+    [ "$WORKERS" -gt 0 ] && echo "    job runner (queue_job) on channels $JOB_CHANNELS"
     echo
     # shellcheck disable=SC2086
-    exec env PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" "$ROOT/tools/odoo-bin" -d "$DB" \
+    exec env PATH="$VENV/node/node_modules/.bin:$PATH" ODOO_QUEUE_JOB_CHANNELS="$JOB_CHANNELS" \
+        "$PY" "$ROOT/tools/odoo-bin" -d "$DB" \
         --addons-path="$(addons_path)" --db-filter="^$DB\$" $args --log-level=info
 }
 

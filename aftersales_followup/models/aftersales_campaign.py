@@ -1,5 +1,6 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import hashlib
 import logging
 from datetime import timedelta
 
@@ -10,7 +11,16 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.queue_job.job import job
+
 _logger = logging.getLogger(__name__)
+
+# The queue_job channel of the suite's mass work (data/queue_job_data.xml): its capacity in
+# the server's [queue_job] channels option is how many chunks run at once over all workers.
+AFTERSALES_CHANNEL = "root.aftersales"
+# Customers per letters job (one transaction each); the system parameter below overrides it.
+LETTER_CHUNK = 1000
+LETTER_CHUNK_PARAM = "aftersales.campaign_letter_chunk"
 
 
 class AftersalesCampaign(models.Model):
@@ -312,15 +322,69 @@ class AftersalesCampaign(models.Model):
 
     def _run_letters(self, today):
         """Letters go out once the customer's notice call is handled (declined: none),
-        and to every remaining targeted customer on the deadline."""
+        and to every remaining targeted customer on the deadline. The letters are
+        written by chunk jobs on the suite's queue_job channel (any worker of any host
+        runs them); this only plans them. On the deadline the campaign is done: nothing
+        is left for the scheduled action, its last chunks may still be running."""
         for campaign in self:
             partner_ids = campaign._target_partner_ids()
             if not partner_ids:
                 continue
             deadline_reached = today >= campaign.date_letter_deadline
-            letters = self.env["aftersales.letter"]._create_campaign_letters(
-                campaign, partner_ids, deadline_reached)
-            letters.filtered(lambda lt: lt.channel == "email")._queue_emails()
-            letters.filtered(lambda lt: lt.channel == "post")._render_post_bodies()
+            campaign._plan_letter_jobs(partner_ids, deadline_reached, today)
             if deadline_reached:
                 campaign._aftersales_trusted().state = "done"
+
+    def _letter_chunk_size(self):
+        # sudo: a system parameter (a number) read by the scheduled action, not shown.
+        value = self.env["ir.config_parameter"].sudo().get_param(LETTER_CHUNK_PARAM)
+        try:
+            size = int(value or LETTER_CHUNK)
+        except ValueError:
+            size = LETTER_CHUNK
+        return max(size, 1)
+
+    def _plan_letter_jobs(self, partner_ids, deadline_reached, today):
+        """One job per chunk of targeted customers; returns how many were planned.
+
+        A chunk's identity (campaign, day, deadline, its customers) keeps a second
+        planning of the same day from adding a job while the first one waits; a chunk
+        run again anyway adds nothing (see _job_campaign_letters)."""
+        self.ensure_one()
+        partner_ids = sorted(partner_ids)
+        size = self._letter_chunk_size()
+        chunks = [partner_ids[start:start + size]
+                  for start in range(0, len(partner_ids), size)]
+        for number, chunk in enumerate(chunks, 1):
+            digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
+            identity = "aftersales.campaign.letters:%d:%s:%d:%s" % (
+                self.id, today, deadline_reached, digest)
+            description = _("Campaign letters: %(campaign)s, part %(part)d of %(parts)d") % {
+                "campaign": self.name, "part": number, "parts": len(chunks)}
+            self.with_delay(channel=AFTERSALES_CHANNEL, identity_key=identity,
+                            description=description)._job_campaign_letters(
+                                chunk, deadline_reached)
+        return len(chunks)
+
+    @api.multi
+    @job(default_channel=AFTERSALES_CHANNEL)
+    def _job_campaign_letters(self, partner_ids, deadline_reached):
+        """Campaign letters for a chunk of customers"""
+        self.ensure_one()
+        if self.state not in ("notifying", "done"):
+            return "campaign %s is %s: no letter" % (self.id, self.state)
+        letters = self._write_letters(partner_ids, deadline_reached)
+        return "%d letters" % len(letters)
+
+    def _write_letters(self, partner_ids, deadline_reached):
+        """Register, render and queue the notice letters of ``partner_ids``, in the
+        current transaction: letters and their emails are committed together or not at
+        all. The register's unique index (one notice per campaign and customer) makes a
+        second run add nothing: only the letters this run inserted are rendered and
+        queued."""
+        self.ensure_one()
+        letters = self.env["aftersales.letter"]._create_campaign_letters(
+            self, partner_ids, deadline_reached)
+        letters.filtered(lambda lt: lt.channel == "email")._queue_emails()
+        letters.filtered(lambda lt: lt.channel == "post")._render_post_bodies()
+        return letters

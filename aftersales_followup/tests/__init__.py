@@ -1,5 +1,6 @@
 from . import test_call
 from . import test_campaign
+from . import test_campaign_jobs
 from . import test_case
 from . import test_consultation
 from . import test_due_calls

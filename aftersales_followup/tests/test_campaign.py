@@ -20,7 +20,10 @@ class CampaignCase(SavepointCase):
     @classmethod
     def setUpClass(cls):
         super(CampaignCase, cls).setUpClass()
-        ctx = {"no_reset_password": True, "mail_create_nosubscribe": True}
+        # test_queue_job_no_delay: queue_job runs the letters' chunk jobs at once, in
+        # the test's transaction (test_campaign_jobs.py tests them as jobs).
+        ctx = {"no_reset_password": True, "mail_create_nosubscribe": True,
+               "test_queue_job_no_delay": True}
         cls.env = cls.env(context=dict(cls.env.context, **ctx))
         cls.officer = create_staff(cls.env, "campaign_officer", "Campaign Officer",
                                    ["aftersales_followup.group_aftersales_user"])

@@ -426,7 +426,9 @@ def bench_campaign(env, n, officer_ids):
     if "aftersales.campaign" not in env.registry:
         say("skipped: campaigns not installed")
         return
-    Campaign = env["aftersales.campaign"]
+    # The letters in this process, one transaction per campaign (queue_job's synchronous
+    # mode): the single-process path; bench_campaign_jobs.py runs them as jobs.
+    Campaign = env["aftersales.campaign"].with_context(test_queue_job_no_delay=True)
     tag = "camp%d" % n
     load_s = load_handovers(env, tag, n, officer_ids, "old")
     say("   %d customers loaded in %.1f s (their last visits are 40-400 days old)"
