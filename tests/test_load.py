@@ -77,7 +77,7 @@ def test_make_run_default_is_threaded_on_loopback():
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [
         "--http-interface=127.0.0.1", "--http-port=8069", "--workers=0",
-        "--max-cron-threads=2", "--db_maxconn=64"]
+        "--max-cron-threads=2", "--db_maxconn=64", "--load=web,queue_job"]
 
 
 def test_make_run_production_shape():
@@ -89,7 +89,7 @@ def test_make_run_production_shape():
                      "--max-cron-threads=2", "--longpolling-port=8303",
                      "--limit-memory-soft=1073741824", "--limit-memory-hard=2684354560",
                      "--limit-time-cpu=60", "--limit-time-real=120",
-                     "--limit-time-real-cron=0", "--proxy-mode"):
+                     "--limit-time-real-cron=0", "--proxy-mode", "--load=web,queue_job"):
         assert expected in args, args
 
 

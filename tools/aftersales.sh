@@ -28,7 +28,8 @@ LIMIT_TIME_REAL_CRON=${AFTERSALES_LIMIT_TIME_REAL_CRON:-900}
 PROXY_MODE=${AFTERSALES_PROXY_MODE:-0}
 # OCA queue_job's runner (started by the server when queue_job is loaded server-wide):
 # how many jobs run at once, in all, and on the suite's own channel (campaign letters).
-# Each running job occupies one HTTP worker: keep the root capacity below the workers.
+# Each running job occupies one HTTP worker (one thread with AFTERSALES_WORKERS=0): keep
+# the root capacity below the workers, the rest serve the staff (README, "Job runner").
 JOB_CHANNELS=${AFTERSALES_JOB_CHANNELS:-root:2,root.aftersales:2}
 DB_MAXCONN=${AFTERSALES_DB_MAXCONN:-64}
 # The load test's own environment: locust needs Werkzeug >= 2, Odoo 11 needs 0.16.
@@ -245,13 +246,14 @@ server_args() {  # the production shape's options, from the AFTERSALES_* variabl
     for name in LIMIT_TIME_REAL LIMIT_TIME_REAL_CRON; do
         [[ "${!name}" =~ ^-?[0-9]+$ ]] || die "AFTERSALES_$name must be a number of seconds, not '${!name}'."
     done
+    # queue_job loaded server-wide: its job runner starts in the server's main process
+    # (threaded or prefork alike) and hands each job to the HTTP server
+    # (/queue_job/runjob): with workers, to a worker process; with none, to a thread.
     local args=(--http-interface="$HTTP_INTERFACE" --http-port="$PORT"
                 --workers="$WORKERS" --max-cron-threads="$CRON_THREADS"
-                --db_maxconn="$DB_MAXCONN")
+                --db_maxconn="$DB_MAXCONN" --load=web,queue_job)
     if [ "$WORKERS" -gt 0 ]; then
-        # queue_job loaded server-wide: its job runner starts in the main process and
-        # hands the jobs to the HTTP workers (/queue_job/runjob).
-        args+=(--load=web,queue_job --longpolling-port="$LONGPOLLING_PORT"
+        args+=(--longpolling-port="$LONGPOLLING_PORT"
                --limit-memory-soft="$LIMIT_MEMORY_SOFT" --limit-memory-hard="$LIMIT_MEMORY_HARD"
                --limit-time-cpu="$LIMIT_TIME_CPU" --limit-time-real="$LIMIT_TIME_REAL"
                --limit-time-real-cron="$LIMIT_TIME_REAL_CRON")
@@ -274,7 +276,7 @@ cmd_run() {
     echo
     echo "    After-sales suite: http://$HTTP_INTERFACE:$PORT/web?db=$DB    login: admin / password: admin"
     [ "$WORKERS" -gt 0 ] && echo "    $WORKERS HTTP workers, $CRON_THREADS cron workers, long-polling on port $LONGPOLLING_PORT"
-    [ "$WORKERS" -gt 0 ] && echo "    job runner (queue_job) on channels $JOB_CHANNELS"
+    echo "    job runner (queue_job) on channels $JOB_CHANNELS"
     echo
     # shellcheck disable=SC2086
     exec env PATH="$VENV/node/node_modules/.bin:$PATH" ODOO_QUEUE_JOB_CHANNELS="$JOB_CHANNELS" \
@@ -399,6 +401,17 @@ cmd_test_wheels() {
 cmd_bench() {
     venv; pg
     (cd "$ROOT" && PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" tests/bench/bench_due_calls.py "$@")
+    cmd_bench_jobs ${AFTERSALES_BENCH_JOBS_ARGS:-}
+}
+
+# Campaign letters as queue_job chunk jobs, one job worker against two (real prefork
+# servers on $PORT): tests/bench/bench_campaign_jobs.py; ARGS such as --letters 10000.
+cmd_bench_jobs() {
+    venv; pg
+    port_free "$PORT"
+    port_free "$((PORT + 10))"
+    (cd "$ROOT" && PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" tests/bench/bench_campaign_jobs.py \
+        --port "$PORT" "$@")
 }
 
 # The load test (tests/load): a production-shaped server on a copy of the demo database,
@@ -423,10 +436,11 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     lint) cmd_lint ;;
     bench) shift; cmd_bench "$@" ;;
+    bench-jobs) shift; cmd_bench_jobs "$@" ;;
     loadtest) shift; cmd_loadtest "$@" ;;
     odoo) shift; cmd_odoo "$@" ;;
     test-odoo) cmd_test_odoo ;;
     test-core) cmd_test_core ;;
     test-wheels) shift; cmd_test_wheels "$@" ;;
-    *) echo "usage: $0 {run|test|lint|bench|venv|pg|odoo ARGS|loadtest|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
+    *) echo "usage: $0 {run|test|lint|bench|bench-jobs|venv|pg|odoo ARGS|loadtest|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
 esac
