@@ -71,8 +71,8 @@ def new_campaign(env, tag, n, officer_ids, chunk, no_delay=False):
     start = time.perf_counter()
     campaign.action_schedule()  # the notice date has passed: the calls are made now
     env.cr.commit()
-    say("   %d notice calls in %.1f s" % (base.count_campaign(env, campaign, "calls"),
-                                         time.perf_counter() - start))
+    calls = base.count_campaign(env, campaign, "calls")
+    say("   %d notice calls in %.1f s" % (calls, time.perf_counter() - start))
     if no_delay:
         # queue_job's synchronous mode: the chunks run here, in the scheduled action's
         # transaction (the path before queue_job). It warns once per chunk.
@@ -158,8 +158,8 @@ def bench_workers(env, registry, db, n, officer_ids, chunk, workers, port, timeo
             if total and done + failed == total:
                 break
             if time.perf_counter() - start > timeout:
-                fail("%d workers: %d of %d jobs done after %d s" % (workers, done, total,
-                                                                  timeout))
+                fail("%d workers: %d of %d jobs done after %d s"
+                     % (workers, done, total, timeout))
                 break
             time.sleep(0.1)
         wall = time.perf_counter() - start
