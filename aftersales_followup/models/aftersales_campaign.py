@@ -383,8 +383,16 @@ class AftersalesCampaign(models.Model):
         second run add nothing: only the letters this run inserted are rendered and
         queued."""
         self.ensure_one()
-        letters = self.env["aftersales.letter"]._create_campaign_letters(
-            self, partner_ids, deadline_reached)
-        letters.filtered(lambda lt: lt.channel == "email")._queue_emails()
-        letters.filtered(lambda lt: lt.channel == "post")._render_post_bodies()
+        Letter = self.env["aftersales.letter"]
+        letters = Letter._create_campaign_letters(self, partner_ids, deadline_reached)
+        if not letters:
+            return letters
+        # The channels in one query: filtering the records would read every field of
+        # every letter (the template rendering reads them again in its own environment).
+        self.env.cr.execute("""
+            SELECT id FROM aftersales_letter WHERE id IN %s AND channel = 'email' ORDER BY id
+        """, (tuple(letters.ids),))
+        emails = Letter.browse([row[0] for row in self.env.cr.fetchall()])
+        emails._queue_emails()
+        (letters - emails)._render_post_bodies()
         return letters

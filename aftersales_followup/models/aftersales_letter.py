@@ -307,24 +307,28 @@ class AftersalesLetter(models.Model):
         mail.message / mail.mail rows are written with one statement each per chunk.
         The queue's own scheduled action sends them, never the user's request."""
         cr = self.env.cr
-        for template in self.mapped("mail_template_id"):
-            letters = self.filtered(lambda lt, t=template: lt.mail_template_id == t)
+        # The letters' template, subject and customer in one query: reading them from the
+        # records would prefetch every field of every letter, again after each rendering
+        # (which empties the cache).
+        facts = self._letter_facts()
+        for template, letters in self._by_template(facts):
             for start in range(0, len(letters), EMAIL_CHUNK):
                 chunk = letters[start:start + EMAIL_CHUNK]
                 rendered = chunk._render_by_language(
                     template, ["subject", "body_html", "email_from", "reply_to"])
                 default_from = self.env["mail.message"]._get_default_from()
                 rows = []
-                for letter in chunk:
-                    values = rendered[letter.id]
+                for letter_id in chunk.ids:
+                    values = rendered[letter_id]
+                    name, partner_id = facts[letter_id][1:]
                     rows.append((
-                        letter.id, values.get("subject") or letter.name,
+                        letter_id, values.get("subject") or name,
                         values.get("body_html") or "",
                         values.get("email_from") or default_from,
                         # as the template's send_mail: its reply-to, empty when it has none
                         values.get("reply_to") or "",
-                        tools.generate_tracking_message_id("aftersales-letter-%d" % letter.id),
-                        letter.partner_id.id,
+                        tools.generate_tracking_message_id("aftersales-letter-%d" % letter_id),
+                        partner_id,
                     ))
                 cr.execute("""
                     WITH src AS (
@@ -378,6 +382,26 @@ class AftersalesLetter(models.Model):
         self.invalidate_cache()
         self.env["mail.mail"].invalidate_cache()
 
+    def _letter_facts(self):
+        """{letter id: (template id, subject, customer id)} of these letters, in id order."""
+        if not self.ids:
+            return {}
+        self.env.cr.execute("""
+            SELECT id, mail_template_id, name, partner_id FROM aftersales_letter
+             WHERE id IN %s ORDER BY id
+        """, (tuple(self.ids),))
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def _by_template(self, facts):
+        """(template, letters) for each template of ``facts`` (letters without one are
+        left out, as before: there is nothing to render)."""
+        by_template = {}
+        for letter_id, (template_id, _name, _partner) in facts.items():
+            if template_id:
+                by_template.setdefault(template_id, []).append(letter_id)
+        return [(self.env["mail.template"].browse(template_id), self.browse(letter_ids))
+                for template_id, letter_ids in sorted(by_template.items())]
+
     def _render_by_language(self, template, field_names):
         """Render ``template`` for these letters: {letter id: {field: value}}.
 
@@ -413,8 +437,7 @@ class AftersalesLetter(models.Model):
     def _render_post_bodies(self):
         """Render the printed letters' bodies, chunk by chunk (one write per chunk)."""
         cr = self.env.cr
-        for template in self.mapped("mail_template_id"):
-            letters = self.filtered(lambda lt, t=template: lt.mail_template_id == t)
+        for template, letters in self._by_template(self._letter_facts()):
             for start in range(0, len(letters), EMAIL_CHUNK):
                 chunk = letters[start:start + EMAIL_CHUNK]
                 rendered = chunk._render_by_language(template, ["subject", "body_html"])
