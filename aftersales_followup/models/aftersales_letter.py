@@ -269,7 +269,13 @@ class AftersalesLetter(models.Model):
         set-based. Email for customers with an address and no opt-out, post for the
         others; none for those who declined on the phone, nor for do-not-call customers
         who also opted out of mail. Before the deadline only customers whose notice call
-        is already handled get theirs."""
+        is already handled get theirs.
+
+        The unique index (one notice per campaign and customer) leaves out the customers
+        lettered already (ON CONFLICT), with no NOT EXISTS on the register: chunk after
+        chunk in one transaction, the statistics still say the campaign has no letter and
+        PostgreSQL rescanned all of them for each customer (quadratic: 100,000 letters in
+        one transaction took 5.3 ms a letter, against 3.2 ms at 10,000)."""
         self.env.cr.execute(sql.SQL("""
             INSERT INTO aftersales_letter (
                 name, partner_id, kind, channel, campaign_id, call_id, mail_template_id,
@@ -288,9 +294,6 @@ class AftersalesLetter(models.Model):
              WHERE NOT (NOT {may_phone} AND {opted_out})
                AND c.campaign_response IS DISTINCT FROM 'declined'
                AND (%(deadline)s OR c.id IS NULL OR c.state IN ('done', 'cancelled'))
-               AND NOT EXISTS (SELECT 1 FROM aftersales_letter l
-                                WHERE l.campaign_id = %(campaign)s AND l.partner_id = p.id
-                                  AND l.kind = 'notice')
             ON CONFLICT DO NOTHING
             RETURNING id
         """).format(**self.env["aftersales.call"]._customer_sql()), {

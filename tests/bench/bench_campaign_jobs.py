@@ -27,6 +27,7 @@ import datetime
 import logging
 import math
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -182,6 +183,8 @@ def bench_workers(env, registry, db, n, officer_ids, chunk, workers, port, timeo
 
 
 def main():
+    # Stopped (SIGTERM), the servers this started are stopped too (stop_server).
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit("stopped"))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="aftersales_bench_jobs")
     parser.add_argument("--reuse", action="store_true")
