@@ -41,6 +41,8 @@ import odoo  # noqa: E402
 from odoo import fields  # noqa: E402
 
 ROOT = base.ROOT
+# The customers of each run are its own (--reuse keeps the earlier runs' as history).
+RUN = "%x" % int(time.time())
 HEADER = "%-34s %9s %9s %9s %9s %8s %10s" % (
     "case", "N", "letters", "wall s", "queries", "jobs", "per s")
 ROWS = []
@@ -141,7 +143,7 @@ def stop_server(proc):
 def bench_workers(env, registry, db, n, officer_ids, chunk, workers, port, timeout):
     say("\n-- %d job worker%s: %d letters in chunks of %d"
         % (workers, "" if workers == 1 else "s", n, chunk))
-    tag = "jobs%dw%d" % (workers, n)
+    tag = "jobs%dw%d-%s" % (workers, n, RUN)
     log_path = os.path.join(ROOT, "artifacts", "bench_jobs_server_%d.log" % workers)
     proc = start_server(db, workers, port, log_path)
     try:
@@ -222,7 +224,7 @@ def main():
         say(HEADER)
         if not args.no_baseline:
             say("\n-- this process, one transaction (the path before queue_job)")
-            tag = "jobs0w%d" % args.letters
+            tag = "jobs0w%d-%s" % (args.letters, RUN)
             campaign, m = new_campaign(env, tag, args.letters, officer_ids, args.chunk,
                                        no_delay=True)
             letters = base.count_campaign(env, campaign, "letters")
