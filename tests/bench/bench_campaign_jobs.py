@@ -220,6 +220,13 @@ def main():
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         officer_ids = base.ensure_officers(env, args.officers)
+        # A stopped earlier run (--reuse) may have left a campaign under way or jobs
+        # waiting: the scheduled action and the runner would take them up in this run.
+        cr.execute("""UPDATE aftersales_campaign SET state = 'cancelled'
+                       WHERE state IN ('scheduled', 'notifying')""")
+        if cr.rowcount:
+            say("   %d campaigns of an earlier, stopped run cancelled" % cr.rowcount)
+        cr.execute("DELETE FROM queue_job WHERE state != 'done'")
         cr.commit()
         say(HEADER)
         if not args.no_baseline:
