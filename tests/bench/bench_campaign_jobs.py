@@ -247,8 +247,8 @@ def main():
     for line in ROWS:
         say(line)
     if 1 in walls and 2 in walls:
-        say("2 workers against 1: %.2fx faster (%.2f s against %.2f s)"
-            % (walls[1][0] / walls[2][0], walls[2][0], walls[1][0]))
+        say("2 workers against 1: speed-up %.2f (1 worker's wall time / 2 workers': "
+            "%.2f s / %.2f s)" % (walls[1][0] / walls[2][0], walls[1][0], walls[2][0]))
     if 0 in walls:
         per_letter = {k: wall / letters for k, (wall, letters) in walls.items() if letters}
         for count in workers:
