@@ -7,6 +7,7 @@ from . import aftersales_customer_class
 from . import aftersales_customer_class_rule
 from . import aftersales_class_snapshot
 from . import aftersales_odometer_reading
+from . import aftersales_service_history
 from . import aftersales_vehicle
 from . import aftersales_need
 from . import res_partner
