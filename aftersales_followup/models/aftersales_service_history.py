@@ -196,5 +196,5 @@ class AftersalesServiceHistory(models.Model):
              WHERE v.{column} = ANY(%s) GROUP BY v.{column}
         """).format(column=sql.Identifier(column), visits=self._aftersales_visits_sql()),
             [ids])
-        return {record_id: fields.Datetime.to_string(moment)
-                for record_id, moment in self.env.cr.fetchall()}
+        # Odoo's cursor reads timestamps as the ORM's strings already
+        return dict(self.env.cr.fetchall())
