@@ -20,7 +20,7 @@ class AftersalesServiceHistory(models.Model):
     thank-you email: those belong to visits handed over in Odoo."""
     _name = "aftersales.service.history"
     _description = "Service history"
-    _inherit = ["aftersales.guarded.mixin"]
+    _inherit = ["aftersales.guarded.mixin", "aftersales.import.mixin"]
     _order = "date_checkin desc, id desc"
     _aftersales_company_links = ("partner_id", "vehicle_id", "user_id")
     _aftersales_frozen_fields = ("company_id",)

@@ -268,6 +268,11 @@ class TestServiceHistory(AftersalesCommon):
         self.assertIn("cannot be handed over", texts)
         self.assertIn("cannot go back from 9000 km", texts)
         self.assertEqual(sorted(m["record"] for m in errors), [2, 3, 4, 5])
+        # each row with the refusal's own reason, not Odoo 11's "unknown error"
+        self.assertIn("The vehicle %s belongs to Zhang Min, not to Li Wei." % (
+            self.other_vehicle.display_name), [m["message"] for m in errors])
+        self.assertFalse([m for m in errors if "Unknown error" in m["message"]
+                          or m.get("moreinfo")], texts)
         self.assertFalse(self.imported())
         self.assertFalse(self.vehicle.reading_ids.filtered(lambda r: r.source == "history"))
 
