@@ -201,6 +201,8 @@ class TestServiceHistory(AftersalesCommon):
         row.sudo(self.supervisor).unlink()
         self.assertEqual(vehicle.reading_ids.mapped("odometer"), [10])
         self.assertEqual(vehicle.odometer, 10)
+        self.assertFalse(vehicle.last_service_date)
+        self.assertFalse(vehicle.partner_id.aftersales_last_visit_date)
 
     # ------------------------------------------------------------------ access
 
@@ -225,9 +227,10 @@ class TestServiceHistory(AftersalesCommon):
                "date_format": "%Y-%m-%d", "datetime_format": "%Y-%m-%d %H:%M:%S",
                "float_thousand_separator": ",", "float_decimal_separator": "."}
 
-    def import_rows(self, rows, dryrun):
+    def import_rows(self, rows, dryrun, lang="en_US"):
         lines = [",".join(self.FIELDS)] + [",".join(str(v) for v in row) for row in rows]
-        wizard = self.env["base_import.import"].sudo(self.supervisor).create({
+        wizard = self.env["base_import.import"].sudo(self.supervisor).with_context(
+            lang=lang).create({
             "res_model": "aftersales.service.history",
             "file": "\n".join(lines).encode("utf-8"), "file_type": "text/csv"})
         return wizard.do(self.FIELDS, dict(self.OPTIONS), dryrun=dryrun)
@@ -275,6 +278,15 @@ class TestServiceHistory(AftersalesCommon):
                           or m.get("moreinfo")], texts)
         self.assertFalse(self.imported())
         self.assertFalse(self.vehicle.reading_ids.filtered(lambda r: r.source == "history"))
+
+    def test_test_import_gives_the_reasons_in_chinese(self):
+        messages = self.import_rows(self.bad_rows(), dryrun=True, lang="zh_CN")
+        texts = " | ".join(m["message"] for m in messages)
+        self.assertIn("属于 Zhang Min，不属于 Li Wei", texts)
+        self.assertIn("在未来", texts)
+        self.assertIn("之前交车", texts)
+        self.assertIn("倒退到", texts)
+        self.assertFalse(self.imported())
 
     def test_real_import_with_a_bad_row_imports_nothing(self):
         messages = self.import_rows(self.bad_rows(), dryrun=False)
