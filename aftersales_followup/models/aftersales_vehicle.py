@@ -70,7 +70,8 @@ class AftersalesVehicle(models.Model):
                                   string="Odometer readings")
     service_history_ids = fields.One2many(
         "aftersales.service.history", "vehicle_id", string="Service history",
-        help="Visits brought in from the dealership's old system.")
+        help="Visits brought in from the dealership's old system.",
+        groups="aftersales_followup.group_aftersales_user")
     corrected_reading_ids = fields.One2many(
         "aftersales.odometer.reading", "vehicle_id", string="Corrected readings",
         domain=[("active", "=", False)], context={"active_test": False}, readonly=True,
@@ -90,8 +91,10 @@ class AftersalesVehicle(models.Model):
              "kilometres (at the vehicle's average km per day) from the last service or "
              "the handover, whichever comes first.")
     service_count = fields.Integer(string="Number of service visits", compute="_compute_counts")
-    history_count = fields.Integer(string="Number of earlier visits", compute="_compute_counts",
-                                   help="Visits of the service history brought in.")
+    history_count = fields.Integer(string="Number of earlier visits",
+                                   compute="_compute_history_count",
+                                   help="Visits of the service history brought in.",
+                                   groups="aftersales_followup.group_aftersales_user")
     call_count = fields.Integer(string="Number of calls", compute="_compute_counts")
 
     _sql_constraints = [
@@ -161,6 +164,9 @@ class AftersalesVehicle(models.Model):
             vehicle.service_count = len(vehicle.sale_order_ids.filtered(
                 lambda o: o.aftersales_kind == "service"))
             vehicle.call_count = len(vehicle.call_ids)
+
+    def _compute_history_count(self):
+        for vehicle in self:
             vehicle.history_count = len(vehicle.service_history_ids)
 
     def _vin_error_message(self, vin):

@@ -63,7 +63,8 @@ class ResPartner(models.Model):
                                           string="Potential needs")
     aftersales_history_ids = fields.One2many(
         "aftersales.service.history", "partner_id", string="Service history",
-        help="Visits brought in from the dealership's old system.")
+        help="Visits brought in from the dealership's old system.",
+        groups="aftersales_followup.group_aftersales_user")
     # S1: for business customers, where and how the business runs
     aftersales_business_sector = fields.Char(string="Business sector",
                                              groups="base.group_user")
@@ -103,7 +104,8 @@ class ResPartner(models.Model):
     aftersales_case_open_count = fields.Integer(
         string="Open after-sales cases", compute="_compute_aftersales_counts")
     aftersales_history_count = fields.Integer(
-        string="Number of earlier visits", compute="_compute_aftersales_counts")
+        string="Number of earlier visits", compute="_compute_aftersales_history_count",
+        groups="aftersales_followup.group_aftersales_user")
 
     @api.depends("aftersales_call_ids.state", "aftersales_call_ids.date_call",
                  "aftersales_call_ids.satisfaction", "aftersales_call_ids.survey_score")
@@ -138,6 +140,9 @@ class ResPartner(models.Model):
             partner.aftersales_call_count = len(partner.aftersales_call_ids)
             partner.aftersales_case_open_count = len(partner.aftersales_case_ids.filtered(
                 lambda c: c.state not in ("answered", "informed")))
+
+    def _compute_aftersales_history_count(self):
+        for partner in self:
             partner.aftersales_history_count = len(partner.aftersales_history_ids)
 
     # ------------------------------------------------------------------ CRUD

@@ -215,6 +215,20 @@ class TestServiceHistory(AftersalesCommon):
             row.sudo(self.officer).write({"notes": "changed"})
         self.assertFalse(row.notes)
 
+    def test_a_salesman_reads_the_customer_and_vehicle_without_the_history(self):
+        salesman = create_staff(self.env, "h18_salesman", "Sales only (h18)",
+                                [self.SALESMAN, self.CONTACTS])
+        self.history(30)
+        Partner = self.env["res.partner"].sudo(salesman)
+        self.assertNotIn("aftersales_history_ids", Partner.fields_get())
+        self.assertNotIn("aftersales_history_count", Partner.fields_get())
+        partner = self.customer.sudo(salesman).read(["aftersales_last_visit_date"])[0]
+        self.assertEqual(partner["aftersales_last_visit_date"],
+                         self.histories_of(self.customer).date_checkin)
+        vehicle = self.vehicle.sudo(salesman).read()[0]
+        self.assertNotIn("service_history_ids", vehicle)
+        self.assertTrue(vehicle["last_service_date"])
+
     def test_another_companys_manager_does_not_see_the_row(self):
         row = self.history(30)
         self.assertFalse(self.History.sudo(self.manager2).search([("id", "=", row.id)]))
@@ -229,8 +243,8 @@ class TestServiceHistory(AftersalesCommon):
 
     def import_rows(self, rows, dryrun, lang="en_US"):
         lines = [",".join(self.FIELDS)] + [",".join(str(v) for v in row) for row in rows]
-        wizard = self.env["base_import.import"].sudo(self.supervisor).with_context(
-            lang=lang).create({
+        Import = self.env["base_import.import"].sudo(self.supervisor).with_context(lang=lang)
+        wizard = Import.create({
             "res_model": "aftersales.service.history",
             "file": "\n".join(lines).encode("utf-8"), "file_type": "text/csv"})
         return wizard.do(self.FIELDS, dict(self.OPTIONS), dryrun=dryrun)
