@@ -129,15 +129,16 @@ class TestServiceHistory(AftersalesCommon):
     def test_no_follow_up_call_survey_or_email_for_history(self):
         customer = self.create_customer("Sun Li")
         vehicle = self.create_vehicle(customer)
-        mails_before = self.env["mail.mail"].search_count([])
-        row = self.history(2, customer, vehicle)  # handed over within the call window
+        row = self.history(3, customer, vehicle)  # a visit's follow-up call is due today
+        control = self.handed_over(3)
         self.run_due_calls()
+        self.assertEqual(len(self.calls_of(control)), 1, "Odoo's visit gets its call")
         self.assertFalse(self.env["aftersales.call"].with_context(active_test=False).search(
             [("partner_id", "=", customer.id)]))
         self.assertFalse(self.letters_of(customer))
         self.assertFalse(self.env["survey.user_input"].search(
             [("partner_id", "=", customer.id)]))
-        self.assertEqual(self.env["mail.mail"].search_count([]), mails_before)
+        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", customer.ids)]))
         self.assertTrue(row.exists())
 
     # ------------------------------------------------------------------ refusals
@@ -319,3 +320,14 @@ class TestServiceHistory(AftersalesCommon):
         self.assertEqual(self.vehicle.odometer, 9000)
         self.assertEqual(sorted(self.vehicle.reading_ids.filtered(
             lambda r: r.source == "history").mapped("odometer")), [1000, 9000])
+
+    def test_no_call_after_importing_history_handed_over_within_the_window(self):
+        rows = [["OLD-7", self.customer.id, self.vehicle.id, self.day_at(-3),
+                 self.day_at(-3, "16:00:00"), 1500, "maintenance", "600.00"]]
+        self.assertEqual(self.import_rows(rows, dryrun=False), [])
+        control = self.handed_over(3)
+        self.run_due_calls()
+        self.assertEqual(len(self.calls_of(control)), 1, "Odoo's visit gets its call")
+        self.assertFalse(self.env["aftersales.call"].with_context(active_test=False).search(
+            [("partner_id", "=", self.customer.id)]))
+        self.assertFalse(self.letters_of(self.customer))
