@@ -205,6 +205,29 @@ class TestServiceHistory(AftersalesCommon):
         self.assertFalse(vehicle.last_service_date)
         self.assertFalse(vehicle.partner_id.aftersales_last_visit_date)
 
+    def test_a_forged_context_opens_no_refusal(self):
+        for context in ({"aftersales_trusted": True}, {"aftersales_import_reasons": {}},
+                        {"import_file": True}):
+            with self.assertRefused(ValidationError, "belongs to Zhang Min"):
+                self.History.sudo(self.supervisor).with_context(**context).create({
+                    "partner_id": self.customer.id, "vehicle_id": self.other_vehicle.id,
+                    "date_checkin": self.local_datetime(5, 9)})
+        self.assertFalse(self.histories_of(self.customer))
+
+    def test_links_to_the_history_are_the_suite_s_to_set(self):
+        row = self.history(30, odometer=100)
+        with self.assertRefused(AccessError):
+            self.env["aftersales.odometer.reading"].sudo(self.officer).create({
+                "vehicle_id": self.vehicle.id, "odometer": 200, "date": self.day(0),
+                "service_history_id": row.id})
+        need = self.env["aftersales.need"].create({
+            "partner_id": self.customer.id, "vehicle_id": self.vehicle.id, "kind": "tyres",
+            "date_expected": self.day(30)})
+        with self.assertRefused(AccessError):
+            need.sudo(self.supervisor).write({"service_history_id": row.id})
+        self.assertFalse(need.service_history_id)
+        self.assertEqual(self.vehicle.reading_ids.mapped("odometer"), [100])
+
     # ------------------------------------------------------------------ access
 
     def test_officer_reads_but_cannot_create_or_write(self):
