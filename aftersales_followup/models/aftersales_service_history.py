@@ -122,9 +122,8 @@ class AftersalesServiceHistory(models.Model):
         result = super(AftersalesServiceHistory, self).write(vals)
         if set(vals) & {"odometer", "vehicle_id", "date_checkin"}:
             vehicles = self.mapped("reading_ids.vehicle_id")
-            # sudo: only the readings these history rows recorded themselves, which
-            # their new values replace (a manager may not delete readings otherwise).
-            self.sudo().mapped("reading_ids").unlink()
+            # the readings these rows recorded are replaced by their new values
+            self.mapped("reading_ids").unlink()
             vehicles._aftersales_refresh_odometer()
             for history in self:
                 history._aftersales_record_reading()

@@ -3,12 +3,17 @@
 """Go-live (issue 18): the service history brought in from the old dealer system counts
 as visits wherever Odoo's own visits count, is validated row by row (also through Odoo's
 standard import) and starts no follow-up call, survey or thank-you email."""
+import io
+
+import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 
 from .common import AftersalesCommon, create_staff
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TestServiceHistory(AftersalesCommon):
@@ -265,13 +270,27 @@ class TestServiceHistory(AftersalesCommon):
                "date_format": "%Y-%m-%d", "datetime_format": "%Y-%m-%d %H:%M:%S",
                "float_thousand_separator": ",", "float_decimal_separator": "."}
 
-    def import_rows(self, rows, dryrun, lang="en_US"):
-        lines = [",".join(self.FIELDS)] + [",".join(str(v) for v in row) for row in rows]
+    def import_rows(self, rows, dryrun, lang="en_US", xlsx=False):
+        if xlsx:
+            content, file_type = self.xlsx_file(rows), XLSX
+        else:
+            lines = [",".join(self.FIELDS)] + [",".join(str(v) for v in row) for row in rows]
+            content, file_type = "\n".join(lines).encode("utf-8"), "text/csv"
         Import = self.env["base_import.import"].sudo(self.supervisor).with_context(lang=lang)
-        wizard = Import.create({
-            "res_model": "aftersales.service.history",
-            "file": "\n".join(lines).encode("utf-8"), "file_type": "text/csv"})
+        wizard = Import.create({"res_model": "aftersales.service.history",
+                                "file": content, "file_type": file_type})
         return wizard.do(self.FIELDS, dict(self.OPTIONS), dryrun=dryrun)
+
+    def xlsx_file(self, rows):
+        """The rows as a spreadsheet, every cell as text (as a dealer system exports)."""
+        stream = io.BytesIO()
+        book = xlsxwriter.Workbook(stream, {"in_memory": True})
+        sheet = book.add_worksheet()
+        for line, values in enumerate([self.FIELDS] + rows):
+            for column, value in enumerate(values):
+                sheet.write_string(line, column, str(value))
+        book.close()
+        return stream.getvalue()
 
     def day_at(self, offset, hour="10:00:00"):
         return "%s %s" % (self.day(offset), hour)
@@ -325,6 +344,15 @@ class TestServiceHistory(AftersalesCommon):
         self.assertIn("之前交车", texts)
         self.assertIn("倒退到", texts)
         self.assertFalse(self.imported())
+
+    def test_test_import_of_a_spreadsheet_lists_the_same_bad_rows(self):
+        messages = self.import_rows(self.bad_rows(), dryrun=True, xlsx=True)
+        errors = [m for m in messages if m["type"] == "error"]
+        self.assertEqual(sorted(m["record"] for m in errors), [2, 3, 4, 5],
+                         " | ".join(m["message"] for m in errors))
+        self.assertFalse(self.imported())
+        self.assertEqual(self.import_rows(self.good_rows(), dryrun=False, xlsx=True), [])
+        self.assertEqual(len(self.imported()), 2)
 
     def test_real_import_with_a_bad_row_imports_nothing(self):
         messages = self.import_rows(self.bad_rows(), dryrun=False)
