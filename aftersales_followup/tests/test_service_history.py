@@ -270,23 +270,24 @@ class TestServiceHistory(AftersalesCommon):
                "date_format": "%Y-%m-%d", "datetime_format": "%Y-%m-%d %H:%M:%S",
                "float_thousand_separator": ",", "float_decimal_separator": "."}
 
-    def import_rows(self, rows, dryrun, lang="en_US", xlsx=False):
+    def import_rows(self, rows, dryrun, lang="en_US", xlsx=False, fields=None):
+        fields = fields or self.FIELDS
         if xlsx:
-            content, file_type = self.xlsx_file(rows), XLSX
+            content, file_type = self.xlsx_file(fields, rows), XLSX
         else:
-            lines = [",".join(self.FIELDS)] + [",".join(str(v) for v in row) for row in rows]
+            lines = [",".join(fields)] + [",".join(str(v) for v in row) for row in rows]
             content, file_type = "\n".join(lines).encode("utf-8"), "text/csv"
         Import = self.env["base_import.import"].sudo(self.supervisor).with_context(lang=lang)
         wizard = Import.create({"res_model": "aftersales.service.history",
                                 "file": content, "file_type": file_type})
-        return wizard.do(self.FIELDS, dict(self.OPTIONS), dryrun=dryrun)
+        return wizard.do(fields, dict(self.OPTIONS), dryrun=dryrun)
 
-    def xlsx_file(self, rows):
+    def xlsx_file(self, fields, rows):
         """The rows as a spreadsheet, every cell as text (as a dealer system exports)."""
         stream = io.BytesIO()
         book = xlsxwriter.Workbook(stream, {"in_memory": True})
         sheet = book.add_worksheet()
-        for line, values in enumerate([self.FIELDS] + rows):
+        for line, values in enumerate([fields] + rows):
             for column, value in enumerate(values):
                 sheet.write_string(line, column, str(value))
         book.close()
@@ -371,6 +372,19 @@ class TestServiceHistory(AftersalesCommon):
         self.assertEqual(self.vehicle.odometer, 9000)
         self.assertEqual(sorted(self.vehicle.reading_ids.filtered(
             lambda r: r.source == "history").mapped("odometer")), [1000, 9000])
+
+    def test_reimporting_with_the_source_system_ids_updates_and_never_duplicates(self):
+        fields_with_id = ["id"] + self.FIELDS
+        rows = [["old_dms.ro_%d" % number] + row
+                for number, row in enumerate(self.good_rows(), 1)]
+        self.assertEqual(self.import_rows(rows, dryrun=False, fields=fields_with_id), [])
+        rows[1][-1] = "2600.00"  # the old system corrected an amount
+        self.assertEqual(self.import_rows(rows, dryrun=False, fields=fields_with_id), [])
+        imported = self.imported()
+        self.assertEqual(len(imported), 2)
+        self.assertEqual(imported.filtered(lambda r: r.source_ref == "OLD-2").amount, 2600.0)
+        self.assertEqual(sorted(self.vehicle.reading_ids.mapped("odometer")), [1000, 9000])
+        self.assertEqual(self.vehicle.odometer, 9000)
 
     def test_no_call_after_importing_history_handed_over_within_the_window(self):
         rows = [["OLD-7", self.customer.id, self.vehicle.id, self.day_at(-3),
