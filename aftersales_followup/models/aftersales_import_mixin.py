@@ -14,9 +14,18 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 # The refusals a row can get from the suite's constraints and guards.
 REFUSALS = (AccessError, UserError, ValidationError)
-# Where load() collects the refusals of its rows: a dict it made itself, that nothing
-# reads but load(); a client sending the key only fills its own dict.
+# Where load() collects the refusals of its rows: a _Reasons it made itself, that nothing
+# reads but load(); a client cannot send one (JSON gives a plain dict, left alone).
 REASONS_KEY = "aftersales_import_reasons"
+
+
+class _Reasons(dict):
+    """The reasons of one load(). Equal only to itself: Odoo reuses an environment whose
+    context compares equal, and two empty dicts do, so one load() would fill the dict
+    of another."""
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
 
 class AftersalesImportMixin(models.AbstractModel):
@@ -35,7 +44,7 @@ class AftersalesImportMixin(models.AbstractModel):
 
     @api.model
     def load(self, fields, data):
-        reasons = {}
+        reasons = _Reasons()
         result = super(AftersalesImportMixin, self.with_context(
             **{REASONS_KEY: reasons})).load(fields, data)
         if reasons:
@@ -54,7 +63,7 @@ class AftersalesImportMixin(models.AbstractModel):
             yield
         except REFUSALS as error:
             reasons = self.env.context.get(REASONS_KEY)
-            if isinstance(reasons, dict):
+            if isinstance(reasons, _Reasons):
                 # exactly the text load() makes of it (odoo/models.py, load)
                 reasons[u"%s: %s" % (type(error), error)] = error.name
             raise
