@@ -251,8 +251,6 @@ class AftersalesNeed(models.Model):
     @api.model
     def _close_booked_needs(self, orders):
         """A confirmed service visit converts the vehicle's open service needs."""
-        # sudo: whoever confirms the visit (a salesman may have no after-sales rights)
-        # converts the open service needs of that visit's own vehicle, nothing else.
         for order in orders.filtered(lambda o: o.vehicle_id):
             self._close_needs_of_visit(order.vehicle_id, ("service", "tyres"),
                                        {"order_id": order.id})
