@@ -32,6 +32,7 @@
         "report/aftersales_letter_report.xml",
         "views/aftersales_menus.xml",
         "views/aftersales_vehicle_views.xml",
+        "views/aftersales_service_history_views.xml",
         "views/aftersales_customer_class_views.xml",
         "views/aftersales_need_views.xml",
         "views/aftersales_followup_rule_views.xml",

@@ -35,6 +35,8 @@ EXPECTED = {
     "aftersales.customer.class.rule": ("r---", "rwcu"),
     "aftersales.class.snapshot": ("r---", "r---"),
     "aftersales.odometer.reading": ("r-c-", "rwcu"),
+    # Bringing in the service history is a manager's job (issue 18).
+    "aftersales.service.history": ("r---", "rwcu"),
     "aftersales.warranty.feedback": ("r---", "rwcu"),
     "aftersales.parts.request": ("rwc-", "rwcu"),
     "aftersales.parts.return": ("rwc-", "rwcu"),
@@ -111,7 +113,11 @@ class TestAccessMatrix(SavepointCase):
         feedback = env["aftersales.warranty.feedback"].create({
             "manufacturer_id": cls.manufacturer.id, "date_from": day(-30),
             "date_to": day(0)})
+        history = env["aftersales.service.history"].create({
+            "partner_id": cls.customer.id, "vehicle_id": vehicle.id,
+            "date_checkin": "%s 09:00:00" % day(-200), "work_kind": "maintenance"})
         records = {
+            "aftersales.service.history": history,
             "aftersales.vehicle": vehicle, "aftersales.call": call, "aftersales.case": case,
             "aftersales.letter": letter, "aftersales.campaign": campaign,
             "aftersales.warranty.claim": claim, "aftersales.need": need,

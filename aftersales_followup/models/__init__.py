@@ -1,5 +1,6 @@
 from . import res_company
 from . import aftersales_guarded_mixin
+from . import aftersales_import_mixin
 from . import aftersales_bulk_trace
 from . import aftersales_activity_mixin
 from . import product_template
@@ -7,6 +8,7 @@ from . import aftersales_customer_class
 from . import aftersales_customer_class_rule
 from . import aftersales_class_snapshot
 from . import aftersales_odometer_reading
+from . import aftersales_service_history
 from . import aftersales_vehicle
 from . import aftersales_need
 from . import res_partner

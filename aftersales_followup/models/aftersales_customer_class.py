@@ -79,18 +79,24 @@ class AftersalesCustomerClass(models.Model):
                 whens.append(sql.SQL("WHEN {} THEN %s").format(
                     sql.SQL(" AND ").join(conditions)))
                 params.append(klass.id)
+        # the visits in Odoo and in the service history brought in
+        history = self.env["aftersales.service.history"]
+        visits = history._aftersales_visits_sql()
         case = sql.SQL("CASE {} END").format(sql.SQL(" ").join(whens)) if whens \
             else sql.SQL("NULL::int")
         query = sql.SQL("""
             WITH m AS (
                 SELECT p.id,
-                       (SELECT count(*) FROM sale_order so
-                         WHERE so.partner_id = p.id AND so.aftersales_kind = 'service'
-                           AND so.state IN ('sale', 'done')
-                           AND so.checkin_date >= now() - interval '12 months') AS visits_12m,
+                       (SELECT count(*) FROM ({visits}) vi
+                         WHERE vi.partner_id = p.id
+                           AND vi.date_checkin >= now() - interval '12 months') AS visits_12m,
                        (SELECT COALESCE(sum(so.amount_untaxed), 0) FROM sale_order so
                          WHERE so.partner_id = p.id AND so.state IN ('sale', 'done')
-                           AND so.date_order >= now() - interval '12 months') AS revenue_12m,
+                           AND so.date_order >= now() - interval '12 months')
+                       + (SELECT COALESCE(sum(h.amount), 0) FROM aftersales_service_history h
+                           WHERE h.partner_id = p.id
+                             AND h.date_checkin >= now() - interval '12 months')
+                           AS revenue_12m,
                        (SELECT count(*) FROM aftersales_vehicle v
                          WHERE v.partner_id = p.id AND v.active) AS vehicle_count,
                        (SELECT count(*) FROM aftersales_case c
@@ -116,7 +122,7 @@ class AftersalesCustomerClass(models.Model):
              WHERE p.id = target.id
                AND p.aftersales_class_id IS DISTINCT FROM target.class_id
             RETURNING p.id, target.old_class_id, target.class_id
-        """).format(case=case)
+        """).format(case=case, visits=visits)
         self.env.cr.execute(query, params)
         rows = self.env.cr.fetchall()
         changed = len(rows)
@@ -125,16 +131,14 @@ class AftersalesCustomerClass(models.Model):
         self.env["aftersales.bulk.trace"]._track(
             self.env["res.partner"], "aftersales_class_id", rows)
         # Returning customers: a visit in the last 12 months and at least one before it.
-        self.env.cr.execute("""
+        self.env.cr.execute(sql.SQL("""
             WITH v AS (
-                SELECT so.partner_id,
-                       count(*) FILTER (WHERE so.checkin_date >= now() - interval '12 months')
+                SELECT vi.partner_id,
+                       count(*) FILTER (WHERE vi.date_checkin >= now() - interval '12 months')
                            AS recent,
                        count(*) AS total
-                  FROM sale_order so
-                 WHERE so.aftersales_kind = 'service' AND so.state IN ('sale', 'done')
-                   AND so.checkin_date IS NOT NULL
-                 GROUP BY so.partner_id
+                  FROM ({}) vi
+                 GROUP BY vi.partner_id
             )
             UPDATE res_partner p
                SET aftersales_returning = CASE WHEN v.recent >= 1 AND v.total >= 2
@@ -143,7 +147,7 @@ class AftersalesCustomerClass(models.Model):
              WHERE p.id = q.id AND q.aftersales_customer
                AND p.aftersales_returning IS DISTINCT FROM
                    CASE WHEN v.recent >= 1 AND v.total >= 2 THEN 1 ELSE 0 END
-        """)
+        """).format(history._aftersales_visits_sql()))
         self.env["res.partner"].invalidate_cache(["aftersales_class_id",
                                                   "aftersales_returning"])
         self.env["aftersales.class.snapshot"]._take_snapshot()

@@ -6,6 +6,8 @@ from psycopg2 import sql
 
 from odoo import _, api, fields, models
 
+from .aftersales_service_history import FULFILLED_NEEDS
+
 _logger = logging.getLogger(__name__)
 
 # Which follow-up rule trigger reminds of each kind of need.
@@ -29,7 +31,7 @@ class AftersalesNeed(models.Model):
     _order = "date_expected, id"
     # Set by the need's buttons, the visit that converts it and the nightly refresh.
     _aftersales_company_links = ("partner_id", "vehicle_id", "order_id")
-    _aftersales_guarded_fields = ("state", "order_id", "source")
+    _aftersales_guarded_fields = ("state", "order_id", "source", "service_history_id")
 
     name = fields.Char(compute="_compute_name", store=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True,
@@ -56,6 +58,10 @@ class AftersalesNeed(models.Model):
                               required=True, default="manual", readonly=True)
     order_id = fields.Many2one("sale.order", string="Booked visit", readonly=True,
                                help="The service visit that converted this need.")
+    service_history_id = fields.Many2one(
+        "aftersales.service.history", string="Earlier visit", readonly=True,
+        ondelete="set null",
+        help="The visit of the service history brought in that fulfilled this need.")
     call_ids = fields.One2many("aftersales.call", "need_id", string="Reminder calls")
     converted = fields.Float(compute="_compute_converted", store=True,
                              group_operator="avg", digits=(3, 2),
@@ -83,10 +89,11 @@ class AftersalesNeed(models.Model):
             need.name = " - ".join(x for x in (
                 labels.get(need.kind), need.vehicle_id.name or need.partner_id.name) if x)
 
-    @api.depends("state", "order_id")
+    @api.depends("state", "order_id", "service_history_id")
     def _compute_converted(self):
         for need in self:
-            need.converted = 1 if need.state == "done" and need.order_id else 0
+            need.converted = 1 if need.state == "done" and (
+                need.order_id or need.service_history_id) else 0
 
     @api.multi
     def action_done(self):
@@ -244,10 +251,32 @@ class AftersalesNeed(models.Model):
     @api.model
     def _close_booked_needs(self, orders):
         """A confirmed service visit converts the vehicle's open service needs."""
-        # sudo: whoever confirms the visit (a salesman may have no after-sales rights)
-        # converts the open service needs of that visit's own vehicle, nothing else.
         for order in orders.filtered(lambda o: o.vehicle_id):
-            needs = self.sudo().search([
-                ("vehicle_id", "=", order.vehicle_id.id), ("state", "=", "open"),
-                ("kind", "in", ("service", "tyres"))])
-            needs._aftersales_trusted().write({"state": "done", "order_id": order.id})
+            self._close_needs_of_visit(order.vehicle_id, ("service", "tyres"),
+                                       {"order_id": order.id})
+
+    @api.model
+    def _close_fulfilled_needs(self, histories):
+        """A visit of the service history closes the vehicle's open needs that its work
+        fulfilled (maintenance the next service, tyres the tyres) and that were known or
+        due by its check-in: an old visit does not close a need of the years after it."""
+        for history in histories:
+            kinds = FULFILLED_NEEDS.get(history.work_kind)
+            if kinds:
+                self._close_needs_of_visit(
+                    history.vehicle_id, kinds, {"service_history_id": history.id},
+                    until=history.date_checkin, until_day=history._aftersales_day())
+
+    @api.model
+    def _close_needs_of_visit(self, vehicle, kinds, values, until=None, until_day=None):
+        """Convert the open needs of ``kinds`` of ``vehicle`` (recorded before the
+        moment ``until`` or due by the day ``until_day``, when given) with ``values``
+        (the visit that converted them)."""
+        domain = [("vehicle_id", "=", vehicle.id), ("state", "=", "open"),
+                  ("kind", "in", list(kinds))]
+        if until:
+            domain += ["|", ("create_date", "<=", until), ("date_expected", "<=", until_day)]
+        # sudo: whoever records the visit (a salesman may have no after-sales rights)
+        # converts the open needs of that visit's own vehicle, nothing else.
+        needs = self.sudo().search(domain)
+        needs._aftersales_trusted().write(dict(values, state="done"))

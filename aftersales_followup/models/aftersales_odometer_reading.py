@@ -15,7 +15,7 @@ class AftersalesOdometerReading(models.Model):
     # Where a reading came from is the suite's to say (a reading typed in is manual), and
     # so is a correction: only the correction wizard archives a reading, with its reason.
     _aftersales_guarded_fields = ("source", "active", "correction_reason",
-                                  "corrected_by_id", "correction_id")
+                                  "corrected_by_id", "correction_id", "service_history_id")
     _aftersales_frozen_fields = ()
 
     vehicle_id = fields.Many2one("aftersales.vehicle", required=True, index=True,
@@ -28,7 +28,11 @@ class AftersalesOdometerReading(models.Model):
         ("claim", "Warranty claim"),
         ("manual", "Manual"),
         ("correction", "Correction"),
+        ("history", "Service history"),
     ], required=True, default="manual")
+    service_history_id = fields.Many2one(
+        "aftersales.service.history", string="Earlier visit", readonly=True, index=True,
+        ondelete="cascade", help="The visit of the service history this reading was read at.")
     company_id = fields.Many2one(related="vehicle_id.company_id", store=True, readonly=True)
     active = fields.Boolean(default=True,
                             help="Archived when a manager corrected the reading as wrong.")

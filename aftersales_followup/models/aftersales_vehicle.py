@@ -68,6 +68,10 @@ class AftersalesVehicle(models.Model):
     call_ids = fields.One2many("aftersales.call", "vehicle_id", string="Calls")
     reading_ids = fields.One2many("aftersales.odometer.reading", "vehicle_id",
                                   string="Odometer readings")
+    service_history_ids = fields.One2many(
+        "aftersales.service.history", "vehicle_id", string="Service history",
+        help="Visits brought in from the dealership's old system.",
+        groups="aftersales_followup.group_aftersales_user")
     corrected_reading_ids = fields.One2many(
         "aftersales.odometer.reading", "vehicle_id", string="Corrected readings",
         domain=[("active", "=", False)], context={"active_test": False}, readonly=True,
@@ -87,6 +91,10 @@ class AftersalesVehicle(models.Model):
              "kilometres (at the vehicle's average km per day) from the last service or "
              "the handover, whichever comes first.")
     service_count = fields.Integer(string="Number of service visits", compute="_compute_counts")
+    history_count = fields.Integer(string="Number of earlier visits",
+                                   compute="_compute_history_count",
+                                   help="Visits of the service history brought in.",
+                                   groups="aftersales_followup.group_aftersales_user")
     call_count = fields.Integer(string="Number of calls", compute="_compute_counts")
 
     _sql_constraints = [
@@ -104,16 +112,16 @@ class AftersalesVehicle(models.Model):
             vehicle.name = " - ".join(p for p in parts if p)
 
     @api.depends("reading_ids.odometer", "reading_ids.date", "sale_order_ids.checkin_date",
-                 "sale_order_ids.state", "handover_date",
+                 "sale_order_ids.state", "service_history_ids.date_checkin", "handover_date",
                  "product_id.service_interval_months", "product_id.service_interval_km")
     def _compute_service_estimate(self):
+        # The visits (Odoo's and the service history) are read in SQL, whatever the
+        # user may read: only their check-in dates, so that an after-sales user without
+        # Sales rights can still save a vehicle.
+        last_visits = self.env["aftersales.service.history"]._aftersales_last_visits(
+            "vehicle_id", self.ids)
         for vehicle in self:
-            # sudo: the estimate reads dates of the vehicle's service visits only; an
-            # after-sales user without Sales rights must still be able to save a vehicle.
-            visits = vehicle.sudo().sale_order_ids.filtered(
-                lambda o: o.aftersales_kind == "service" and o.checkin_date
-                and o.state in ("sale", "done"))
-            last_visit = max(visits.mapped("checkin_date")) if visits else False
+            last_visit = last_visits.get(vehicle.id)
             vehicle.last_service_date = last_visit and last_visit[:10]
             # sudo: a stored estimate must not depend on who triggers it (a warehouse
             # user handing over a sold vehicle may not read the reading history).
@@ -126,6 +134,10 @@ class AftersalesVehicle(models.Model):
             vehicle.service_count = len(vehicle.sale_order_ids.filtered(
                 lambda o: o.aftersales_kind == "service"))
             vehicle.call_count = len(vehicle.call_ids)
+
+    def _compute_history_count(self):
+        for vehicle in self:
+            vehicle.history_count = len(vehicle.service_history_ids)
 
     @api.constrains("vin")
     def _check_vin(self):
@@ -195,6 +207,15 @@ class AftersalesVehicle(models.Model):
     def action_view_calls(self):
         self.ensure_one()
         action = self.env.ref("aftersales_followup.action_aftersales_call").read()[0]
+        action["domain"] = [("vehicle_id", "=", self.id)]
+        action["context"] = {"default_vehicle_id": self.id,
+                             "default_partner_id": self.partner_id.id}
+        return action
+
+    @api.multi
+    def action_view_service_history(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_service_history").read()[0]
         action["domain"] = [("vehicle_id", "=", self.id)]
         action["context"] = {"default_vehicle_id": self.id,
                              "default_partner_id": self.partner_id.id}
@@ -282,22 +303,71 @@ class AftersalesVehicle(models.Model):
         if isinstance(odometer, (int, float)) and odometer < 0:
             raise ValidationError(_("The odometer cannot be negative."))
 
-    def _aftersales_ensure_odometer_not_decreasing(self, new_reading):
+    def _aftersales_ensure_odometer_not_decreasing(self, new_reading, date=None,
+                                                   excluded=None):
+        """Refuse a reading lower than the vehicle's last one; for a reading of a past
+        ``date`` (service history), one lower than a reading up to that day or higher
+        than a later one, leaving out the readings ``excluded`` (those it replaces)."""
         for vehicle in self:
-            if new_reading < vehicle.odometer:
+            if date is None:
+                if new_reading < vehicle.odometer:
+                    raise ValidationError(_(
+                        "The odometer of %(vehicle)s cannot go back from %(last)d km to "
+                        "%(new)d km.") % {"vehicle": vehicle.display_name,
+                                          "last": vehicle.odometer, "new": new_reading})
+                continue
+            # sudo: only the kilometres and days of this vehicle's readings are compared.
+            readings = vehicle.sudo().reading_ids - (excluded or vehicle.reading_ids.browse())
+            higher_before = readings.filtered(
+                lambda r: r.date <= date and r.odometer > new_reading)
+            if higher_before:
+                last = higher_before.sorted(lambda r: (r.date, r.odometer))[-1]
                 raise ValidationError(_(
-                    "The odometer of %(vehicle)s cannot go back from %(last)d km to "
-                    "%(new)d km.") % {"vehicle": vehicle.display_name,
-                                      "last": vehicle.odometer, "new": new_reading})
+                    "The odometer of %(vehicle)s cannot go back from %(last)d km (read on "
+                    "%(last_date)s) to %(new)d km on %(date)s.") % {
+                        "vehicle": vehicle.display_name, "last": last.odometer,
+                        "last_date": last.date, "new": new_reading, "date": date})
+            lower_after = readings.filtered(
+                lambda r: r.date > date and r.odometer < new_reading)
+            if lower_after:
+                first = lower_after.sorted(lambda r: (r.date, r.odometer))[0]
+                raise ValidationError(_(
+                    "The odometer of %(vehicle)s cannot read %(new)d km on %(date)s: it "
+                    "read %(later)d km later, on %(later_date)s.") % {
+                        "vehicle": vehicle.display_name, "new": new_reading,
+                        "date": date, "later": first.odometer,
+                        "later_date": first.date})
 
-    def _record_odometer(self, reading, date=None, source="manual"):
+    def _record_odometer(self, reading, date=None, source="manual", history=None):
         """Store a new reading from a service visit or claim (refuses a lower one) and
-        keep it in the vehicle's reading history."""
+        keep it in the vehicle's reading history. A reading of the service ``history``
+        is kept on its own day; the vehicle's odometer follows when it is the latest."""
         self.ensure_one()
+        if history is not None:
+            self._aftersales_ensure_odometer_not_decreasing(
+                reading, date=date, excluded=history.reading_ids)
+            self.env["aftersales.odometer.reading"]._aftersales_trusted().create({
+                "vehicle_id": self.id, "odometer": reading, "date": date,
+                "source": source, "service_history_id": history.id})
+            self._aftersales_refresh_odometer()
+            return
         if reading and reading != self.odometer:
             self._aftersales_trusted().with_context(aftersales_reading_source=source).write({
                 "odometer": reading,
                 "odometer_date": date or fields.Date.context_today(self)})
+
+    def _aftersales_refresh_odometer(self):
+        """The vehicle's odometer is its latest current reading (after a reading of the
+        service history was recorded or removed); no new reading is recorded."""
+        Reading = self.env["aftersales.odometer.reading"]._aftersales_trusted()
+        for vehicle in self:
+            last = Reading.search([("vehicle_id", "=", vehicle.id)],
+                                  order="date desc, odometer desc, id desc", limit=1)
+            if last and (last.odometer, last.date) != (vehicle.odometer,
+                                                       vehicle.odometer_date):
+                vehicle._aftersales_trusted().with_context(
+                    aftersales_odometer_correction=True).write({
+                        "odometer": last.odometer, "odometer_date": last.date})
 
     def _aftersales_correct_odometer(self, reading, odometer, reason):
         """A manager's correction of the wrong ``reading`` of this vehicle: the reading

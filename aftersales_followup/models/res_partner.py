@@ -61,6 +61,10 @@ class ResPartner(models.Model):
     aftersales_case_ids = fields.One2many("aftersales.case", "partner_id", string="Cases")
     aftersales_need_ids = fields.One2many("aftersales.need", "partner_id",
                                           string="Potential needs")
+    aftersales_history_ids = fields.One2many(
+        "aftersales.service.history", "partner_id", string="Service history",
+        help="Visits brought in from the dealership's old system.",
+        groups="aftersales_followup.group_aftersales_user")
     # S1: for business customers, where and how the business runs
     aftersales_business_sector = fields.Char(string="Business sector",
                                              groups="base.group_user")
@@ -99,6 +103,9 @@ class ResPartner(models.Model):
         string="Number of after-sales calls", compute="_compute_aftersales_counts")
     aftersales_case_open_count = fields.Integer(
         string="Open after-sales cases", compute="_compute_aftersales_counts")
+    aftersales_history_count = fields.Integer(
+        string="Number of earlier visits", compute="_compute_aftersales_history_count",
+        groups="aftersales_followup.group_aftersales_user")
 
     @api.depends("aftersales_call_ids.state", "aftersales_call_ids.date_call",
                  "aftersales_call_ids.satisfaction", "aftersales_call_ids.survey_score")
@@ -118,13 +125,14 @@ class ResPartner(models.Model):
             partner.aftersales_last_contact_date = max(dates) if dates else False
             partner.aftersales_satisfaction_avg = sum(scores) / len(scores) if scores else 0.0
 
-    @api.depends("sale_order_ids.checkin_date")
+    @api.depends("sale_order_ids.checkin_date", "sale_order_ids.state",
+                 "aftersales_history_ids.date_checkin")
     def _compute_aftersales_last_visit(self):
-        orders = self.env["sale.order"].search(
-            [("partner_id", "in", self.ids), ("checkin_date", "!=", False)])
+        # the visits in Odoo and in the service history brought in (one home for both)
+        last_visits = self.env["aftersales.service.history"]._aftersales_last_visits(
+            "partner_id", self.ids)
         for partner in self:
-            dates = orders.filtered(lambda o: o.partner_id == partner).mapped("checkin_date")
-            partner.aftersales_last_visit_date = max(dates) if dates else False
+            partner.aftersales_last_visit_date = last_visits.get(partner.id, False)
 
     def _compute_aftersales_counts(self):
         for partner in self:
@@ -132,6 +140,10 @@ class ResPartner(models.Model):
             partner.aftersales_call_count = len(partner.aftersales_call_ids)
             partner.aftersales_case_open_count = len(partner.aftersales_case_ids.filtered(
                 lambda c: c.state not in ("answered", "informed")))
+
+    def _compute_aftersales_history_count(self):
+        for partner in self:
+            partner.aftersales_history_count = len(partner.aftersales_history_ids)
 
     # ------------------------------------------------------------------ CRUD
 
@@ -175,6 +187,14 @@ class ResPartner(models.Model):
     def action_view_aftersales_vehicles(self):
         self.ensure_one()
         action = self.env.ref("aftersales_followup.action_aftersales_vehicle").read()[0]
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    @api.multi
+    def action_view_aftersales_history(self):
+        self.ensure_one()
+        action = self.env.ref("aftersales_followup.action_aftersales_service_history").read()[0]
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action

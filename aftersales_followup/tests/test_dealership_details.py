@@ -271,8 +271,7 @@ class TestDealershipDetails(AftersalesCommon):
         crons = self.env["ir.cron"].sudo(self.supervisor).with_context(
             active_test=False).search(safe_eval(action["domain"]))
         due_calls = self.env.ref("aftersales_followup.ir_cron_generate_due_calls")
-        self.assertIn(due_calls, crons)
-        self.assertIn(self.env.ref("aftersales_warranty.ir_cron_expire_warranties"), crons)
+        self.assertIn(due_calls, crons)  # the warranty addon checks its own there
         self.assertEqual(set(crons.mapped("model_id.model")) - {
             "aftersales.call", "aftersales.need", "aftersales.customer.class",
             "aftersales.appointment", "aftersales.campaign", "aftersales.vehicle"}, set())

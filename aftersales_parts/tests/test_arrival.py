@@ -10,6 +10,8 @@ from psycopg2 import IntegrityError
 from odoo import fields
 from odoo.tools import mute_logger
 
+from odoo.addons.aftersales_followup.tests.common import create_staff
+
 from .common import PartsCommon
 
 
@@ -144,3 +146,29 @@ class TestArrival(PartsCommon):
             request._create_arrival_call()
         self.env.clear()
         self.assertEqual(len(self.calls_of(request)), 1)
+
+    def test_a_fleet_driver_s_parts_go_through_the_company_s_file(self):
+        """A fleet company's driver: the arrival call goes to the officer of the
+        company's file; the company's refusals (phone, email) count for its driver."""
+        fleet_officer = create_staff(self.env, "h16_parts_fleet", "Fleet Officer (h16)",
+                                     [self.USER, self.CONTACTS])
+        fleet = self.env["res.partner"].create({
+            "name": "Fleet Logistics (h16 parts)", "is_company": True,
+            "email": "fleet@example.com", "aftersales_user_id": fleet_officer.id})
+        driver = self.env["res.partner"].create({
+            "name": "Fleet Driver (h16 parts)", "parent_id": fleet.id,
+            "email": "driver@example.com"})
+        first = self.waiting_request(customer=driver)
+        self.receive(self.water_pump, 1)
+        call = self.calls_of(first)
+        self.assertEqual((call.partner_id, call.user_id, call.state),
+                         (driver, fleet_officer, "todo"))
+        self.assertEqual(self.activities_of(call).user_id, fleet_officer)
+        self.assertEqual(len(self.mails_of(first)), 1)
+        fleet.write({"do_not_call": True, "opt_out": True})
+        second = self.waiting_request(customer=driver)
+        self.receive(self.water_pump, 1)
+        call = self.calls_of(second)
+        self.assertEqual((call.state, call.cancel_reason), ("cancelled", "do_not_call"))
+        self.assertFalse(self.activities_of(call))
+        self.assertFalse(self.mails_of(second), "the company asked for no email")

@@ -7,6 +7,8 @@ from psycopg2 import IntegrityError
 
 from odoo.tools import mute_logger
 
+from odoo.addons.aftersales_followup.tests.common import create_staff
+
 from .common import WarrantyCommon
 
 
@@ -111,3 +113,26 @@ class TestClaimFollowupCall(WarrantyCommon):
                 "rule_id": self.rule.id,
                 "claim_id": claim.id,
             })
+
+    def test_a_fleet_driver_s_claim_call_goes_through_the_company_s_file(self):
+        """A claim of a fleet company's driver: the follow-up call goes to the officer
+        of the company's file; the company's do-not-call counts for its driver."""
+        fleet_officer = create_staff(self.env, "h16_claim_fleet", "Fleet Officer (h16)",
+                                     [self.USER, self.CONTACTS])
+        fleet = self.env["res.partner"].create({
+            "name": "Fleet Logistics (h16 claims)", "is_company": True,
+            "aftersales_user_id": fleet_officer.id})
+        driver = self.env["res.partner"].create({
+            "name": "Fleet Driver (h16 claims)", "parent_id": fleet.id})
+        claim = self.closed_days_ago(3, partner=driver)
+        self.run_due_calls()
+        call = self.calls_of(claim)
+        self.assertEqual((call.partner_id, call.user_id, call.state),
+                         (driver, fleet_officer, "todo"))
+        self.assertEqual(self.activities_of(call).user_id, fleet_officer)
+        fleet.do_not_call = True
+        refused = self.closed_days_ago(3, partner=driver)
+        self.run_due_calls()
+        call = self.calls_of(refused)
+        self.assertEqual((call.state, call.user_id), ("cancelled", fleet_officer))
+        self.assertFalse(self.activities_of(call))

@@ -6,6 +6,8 @@ import json
 
 from lxml import etree
 
+from odoo.tools.safe_eval import safe_eval
+
 from odoo.addons.aftersales_followup.tests.common import create_staff
 
 from .common import WarrantyCommon
@@ -63,3 +65,9 @@ class TestViews(WarrantyCommon):
         self.assertNotIn('name="claim_count"', view["arch"])
         values = vehicle.sudo(salesman).read(list(view["fields"]))
         self.assertEqual(values[0]["warranty_state"], "active")
+
+    def test_the_warranty_scheduled_action_is_in_the_managers_configuration_menu(self):
+        action = self.env.ref("aftersales_followup.menu_aftersales_cron").action
+        crons = self.env["ir.cron"].sudo(self.manager).with_context(active_test=False).search(
+            safe_eval(action.sudo(self.manager).read()[0]["domain"]))
+        self.assertIn(self.env.ref("aftersales_warranty.ir_cron_expire_warranties"), crons)
