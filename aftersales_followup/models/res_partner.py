@@ -20,7 +20,7 @@ class ResPartner(models.Model):
     """The customer file (客户档案, S1-S4, S16): contact data, vehicles, the officer in
     charge, class, potential needs, and every call and case in one place."""
     _name = "res.partner"
-    _inherit = ["res.partner", "aftersales.guarded.mixin"]
+    _inherit = ["res.partner", "aftersales.guarded.mixin", "aftersales.import.mixin"]
     # Figures the suite keeps up to date from the calls, visits and survey answers.
     _aftersales_guarded_fields = (
         "aftersales_last_contact_date", "aftersales_satisfaction_avg",
@@ -151,21 +151,23 @@ class ResPartner(models.Model):
     def write(self, vals):
         """A supervisor assigns a customer's follow-up officer (S4); the customer's open
         calls and their activities follow the new officer."""
-        before = {}
-        if "aftersales_user_id" in vals:
-            changed = self.filtered(
-                lambda p: not p._aftersales_unchanged("aftersales_user_id",
-                                                      vals["aftersales_user_id"]))
-            if changed and not is_trusted(self.env) \
-                    and not self.env.user.has_group(MANAGER_GROUP):
-                raise AccessError(_("Only an after-sales supervisor assigns a customer's "
-                                    "follow-up officer."))
-            if self.env.context.get(CALLS_MOVED_KEY) is not CALLS_MOVED_BY_CALLER:
-                before = {p.id: p._aftersales_officer() for p in changed}
-        result = super(ResPartner, self).write(vals)
-        if before:
-            self._aftersales_move_open_calls(before)
-        return result
+        # a refusal is listed with its reason by a Test Import
+        with self._aftersales_collect_refusal():
+            before = {}
+            if "aftersales_user_id" in vals:
+                changed = self.filtered(
+                    lambda p: not p._aftersales_unchanged("aftersales_user_id",
+                                                          vals["aftersales_user_id"]))
+                if changed and not is_trusted(self.env) \
+                        and not self.env.user.has_group(MANAGER_GROUP):
+                    raise AccessError(_("Only an after-sales supervisor assigns a customer's "
+                                        "follow-up officer."))
+                if self.env.context.get(CALLS_MOVED_KEY) is not CALLS_MOVED_BY_CALLER:
+                    before = {p.id: p._aftersales_officer() for p in changed}
+            result = super(ResPartner, self).write(vals)
+            if before:
+                self._aftersales_move_open_calls(before)
+            return result
 
     @api.multi
     def action_view_aftersales_calls(self):
