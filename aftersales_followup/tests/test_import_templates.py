@@ -323,3 +323,37 @@ class TestImportTemplates(AftersalesCommon):
         self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", imported.ids)]))
         self.assertFalse(self.env["aftersales.letter"].with_context(active_test=False).search(
             [("partner_id", "in", imported.ids)]))
+
+    # ------------------------------------------------------------------ the sample files
+
+    def test_the_sample_dealership_imports_as_it_is(self):
+        """tools/make_sample_dealership.py's files (the README's walk-through): a small
+        dealership's 50 customers, 60 vehicles and 200 visits over three years."""
+        for name, model in (("customers", "res.partner"), ("vehicles", "aftersales.vehicle"),
+                            ("service_history", "aftersales.service.history")):
+            path = get_module_resource("aftersales_followup", "static", "sample_dealership",
+                                       name + ".csv")
+            with open(path, "rb") as stream:
+                content = stream.read()
+            self.assertEqual(self.load(model, content, True), [], "Test Import of " + name)
+            self.assertEqual(self.load(model, content, False), [], "import of " + name)
+        Data = self.env["ir.model.data"]
+        counts = {model: Data.search_count([("module", "=", "sample_dms"),
+                                            ("model", "=", model)])
+                  for model in ("res.partner", "aftersales.vehicle",
+                                "aftersales.service.history")}
+        self.assertEqual(counts, {"res.partner": 50, "aftersales.vehicle": 60,
+                                  "aftersales.service.history": 200})
+        visits = self.env["aftersales.service.history"].browse(Data.search([
+            ("module", "=", "sample_dms"),
+            ("model", "=", "aftersales.service.history")]).mapped("res_id"))
+        self.assertEqual(min(visits.mapped("date_checkin"))[:4], "2022")
+        self.assertEqual(max(visits.mapped("date_checkin"))[:4], "2024")
+        for vehicle in visits.mapped("vehicle_id"):
+            mine = visits.filtered(lambda v: v.vehicle_id == vehicle).sorted("date_checkin")
+            self.assertEqual(vehicle.odometer, mine[-1].odometer)
+            self.assertEqual(vehicle.last_service_date,
+                             vehicle.company_id._aftersales_date_of(mine[-1].date_checkin))
+        fleet = self.ref("sample_dms.customer_010")
+        self.assertEqual((fleet.aftersales_vehicle_count, fleet.aftersales_class_id),
+                         (2, self.env.ref("aftersales_followup.customer_class_fleet")))
