@@ -4,7 +4,7 @@ from psycopg2 import sql
 
 from odoo import _, api, fields, models
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import html_escape
 
 from .aftersales_call import SATISFACTION
@@ -144,6 +144,19 @@ class ResPartner(models.Model):
     def _compute_aftersales_history_count(self):
         for partner in self:
             partner.aftersales_history_count = len(partner.aftersales_history_ids)
+
+    @api.constrains("aftersales_user_id")
+    def _check_aftersales_officer(self):
+        """The follow-up officer is one of the dealership's staff: an import matching
+        a portal user (a customer) by name is refused with the reason."""
+        for partner in self:
+            # sudo: only whether the officer is an internal user is read
+            officer = partner.sudo().aftersales_user_id
+            if officer and officer.share:
+                raise ValidationError(_(
+                    "%(user)s is not one of the dealership's staff: the follow-up officer "
+                    "of %(customer)s must be an internal user.") % {
+                        "user": officer.name, "customer": partner.display_name})
 
     # ------------------------------------------------------------------ CRUD
 

@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.modules.module import get_module_resource
 
-from .common import AftersalesCommon
+from .common import AftersalesCommon, create_staff
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MODELS = (("customers", "res.partner"), ("vehicles", "aftersales.vehicle"),
@@ -187,9 +187,11 @@ class TestImportTemplates(AftersalesCommon):
             "res_id": self.vehicle.id})
         self.vehicle.write({"odometer": 30000, "odometer_date": self.day(-60)})
         model = self.golive_model.name
+        create_staff(self.env, "h18_portal", "Portal Pang", ["base.group_portal"])
         customers = [self.CUSTOMER_HEADER,
                      ["bad_dms.customer_1", "Zhou Xin", self.officer.login, "0", "", "0"],
-                     ["bad_dms.customer_2", "Wu Hao", "nobody", "0", "", "0"]]
+                     ["bad_dms.customer_2", "Wu Hao", "nobody", "0", "", "0"],
+                     ["bad_dms.customer_3", "Xu Lan", "h18_portal", "0", "", "0"]]
         vehicles = [self.VEHICLE_HEADER,
                     ["bad_dms.vehicle_1", "LGWEF4A59MH218001", "沪A·18001", model,
                      "bad_dms.customer_li", self.day(-400), "1000", self.day(-300)],
@@ -228,6 +230,8 @@ class TestImportTemplates(AftersalesCommon):
         vin, plate = self.vehicle.vin, self.vehicle.display_name
         self.assertEqual(self.errors(self.load("res.partner", self.csv_file(customers), True)), [
             (1, "No matching record found for name 'nobody' in field 'Follow-up officer'"),
+            (2, "Portal Pang is not one of the dealership's staff: the follow-up officer of "
+                "Xu Lan must be an internal user."),
         ])
         self.assertEqual(self.errors(self.load(
             "aftersales.vehicle", self.csv_file(vehicles), True)), [
@@ -269,7 +273,12 @@ class TestImportTemplates(AftersalesCommon):
                          (30000, self.day(-60)))
 
     def test_test_import_gives_the_reasons_in_chinese(self):
-        _other, _customers, vehicles, _history = self.bad_files()
+        _other, customers, vehicles, _history = self.bad_files()
+        customers[0] = ["外部 ID", "名称", "回访专员", "谢绝来电", "客户类别/外部 ID", "固定类别"]
+        self.assertEqual([message for _row, message in self.errors(self.load(
+            "res.partner", self.csv_file(customers), True, lang="zh_CN"))], [
+            "在字段'回访专员'中没找到匹配的记录名称 'nobody'",
+            "Portal Pang 不是本店员工：Xu Lan 的回访专员必须是内部用户。"])
         vehicles[0] = ["外部 ID", "车架号（VIN）", "车牌号", "车型", "车主/外部 ID", "交车日期",
                        "里程（公里）", "里程读取日期"]
         texts = " | ".join(message for _row, message in self.errors(self.load(
