@@ -16,6 +16,7 @@ external ids (``old_dms.*``): re-importing a corrected file updates them. The ve
 models are the demo's (Sedan S3 or 轿车 S3, SUV X5, MPV M7): replace them with the dealership's.
 """
 import csv
+import datetime
 import io
 import os
 
@@ -137,6 +138,8 @@ def write_csv(path, lines):
 
 def write_xlsx(path, lines):
     book = xlsxwriter.Workbook(path)
+    # a fixed creation date: the same rows give the same file
+    book.set_properties({"created": datetime.datetime(2026, 1, 1)})
     sheet = book.add_worksheet()
     for line, values in enumerate(lines):
         for column, value in enumerate(values):
