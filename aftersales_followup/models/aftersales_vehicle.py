@@ -33,7 +33,7 @@ class AftersalesVehicle(models.Model):
     """A customer's vehicle: the thing every service visit, call and claim is about."""
     _name = "aftersales.vehicle"
     _description = "Customer vehicle"
-    _inherit = ["mail.thread", "aftersales.guarded.mixin"]
+    _inherit = ["mail.thread", "aftersales.guarded.mixin", "aftersales.import.mixin"]
     _order = "name"
     # The warranty starts at the handover: given when the vehicle is registered (or
     # imported), set by its first handover, and then corrected by a manager only.
@@ -146,50 +146,70 @@ class AftersalesVehicle(models.Model):
             if error:
                 raise ValidationError(error)
 
+    @api.constrains("handover_date", "odometer_date", "company_id")
+    def _check_dates_not_in_future(self):
+        """A vehicle registered (or brought in from the old dealer system) was handed
+        over and read on days already past in its dealership."""
+        for vehicle in self:
+            today = vehicle.company_id._aftersales_today()
+            for name in ("handover_date", "odometer_date"):
+                if vehicle[name] and vehicle[name] > today:
+                    raise ValidationError(_(
+                        "%(field)s %(date)s of the vehicle %(vehicle)s is in the future.") % {
+                            "field": self._fields[name].get_description(self.env)["string"],
+                            "date": vehicle[name], "vehicle": vehicle.vin})
+
     @api.model
     def create(self, vals):
-        self._aftersales_ensure_value_types(vals)
-        if "vin" in vals:
-            vals["vin"] = normalize_vin(vals["vin"])
-            company_id = vals.get("company_id") or self.default_get(
-                ["company_id"]).get("company_id")
-            self._aftersales_ensure_vin_free(vals["vin"], company_id)
-        vehicle = super(AftersalesVehicle, self).create(vals)
-        if vehicle.odometer:
-            self.env["aftersales.odometer.reading"]._aftersales_trusted().create({
-                "vehicle_id": vehicle.id, "odometer": vehicle.odometer,
-                "date": vehicle.odometer_date or vehicle.handover_date
-                or fields.Date.context_today(self),
-                "source": "handover" if vehicle.handover_date else "manual"})
-        return vehicle
+        # the refusals below are listed with their reason by a Test Import
+        with self._aftersales_collect_refusal():
+            self._aftersales_ensure_value_types(vals)
+            if "vin" in vals:
+                vals["vin"] = normalize_vin(vals["vin"])
+                company_id = vals.get("company_id") or self.default_get(
+                    ["company_id"]).get("company_id")
+                self._aftersales_ensure_vin_free(vals["vin"], company_id)
+            vehicle = super(AftersalesVehicle, self).create(vals)
+            if vehicle.odometer:
+                self.env["aftersales.odometer.reading"]._aftersales_trusted().create({
+                    "vehicle_id": vehicle.id, "odometer": vehicle.odometer,
+                    "date": vehicle.odometer_date or vehicle.handover_date
+                    or fields.Date.context_today(self),
+                    "source": "handover" if vehicle.handover_date else "manual"})
+            return vehicle
 
     @api.multi
     def write(self, vals):
-        self._aftersales_ensure_value_types(vals)
-        if "vin" in vals or "company_id" in vals:
-            if "vin" in vals:
-                vals["vin"] = normalize_vin(vals["vin"])
-            for vehicle in self:
-                vehicle._aftersales_ensure_vin_free(
-                    vals.get("vin", vehicle.vin), vals.get("company_id", vehicle.company_id.id))
-        correcting = is_trusted(self.env) and self.env.context.get(
-            "aftersales_odometer_correction")
-        if vals.get("odometer") is not None and not correcting:
-            self._aftersales_ensure_odometer_not_decreasing(vals["odometer"])
-        if vals.get("odometer") and not vals.get("odometer_date"):
-            vals["odometer_date"] = fields.Date.context_today(self)
-        result = super(AftersalesVehicle, self).write(vals)
-        if vals.get("odometer") and not correcting:
-            # Only the suite's own code says where a reading came from (a service
-            # visit, a claim); a reading written by anyone else is manual.
-            source = is_trusted(self.env) and self.env.context.get(
-                "aftersales_reading_source") or "manual"
-            Reading = self.env["aftersales.odometer.reading"]._aftersales_trusted()
-            for vehicle in self:
-                Reading.create({
-                    "vehicle_id": vehicle.id, "odometer": vehicle.odometer,
-                    "date": vals["odometer_date"], "source": source})
-        return result
+        with self._aftersales_collect_refusal():
+            self._aftersales_ensure_value_types(vals)
+            if "vin" in vals or "company_id" in vals:
+                if "vin" in vals:
+                    vals["vin"] = normalize_vin(vals["vin"])
+                for vehicle in self:
+                    vehicle._aftersales_ensure_vin_free(
+                        vals.get("vin", vehicle.vin),
+                        vals.get("company_id", vehicle.company_id.id))
+            correcting = is_trusted(self.env) and self.env.context.get(
+                "aftersales_odometer_correction")
+            if vals.get("odometer") is not None and not correcting:
+                self._aftersales_ensure_odometer_not_decreasing(vals["odometer"])
+            if vals.get("odometer") and not vals.get("odometer_date"):
+                vals["odometer_date"] = fields.Date.context_today(self)
+            # a reading already recorded (an import sent back again) is not recorded twice
+            changed = self.filtered(lambda v: vals.get("odometer") and (
+                v.odometer, v.odometer_date) != (vals["odometer"], vals["odometer_date"]))
+            result = super(AftersalesVehicle, self).write(vals)
+            if changed and not correcting:
+                # Only the suite's own code says where a reading came from (a service
+                # visit, a claim); a reading written by anyone else is manual.
+                source = is_trusted(self.env) and self.env.context.get(
+                    "aftersales_reading_source") or "manual"
+                Reading = self.env["aftersales.odometer.reading"]._aftersales_trusted()
+                for vehicle in changed:
+                    Reading.create({
+                        "vehicle_id": vehicle.id, "odometer": vehicle.odometer,
+                        "date": vals["odometer_date"], "source": source})
+            return result
 
     @api.multi
     def action_correct_odometer(self):

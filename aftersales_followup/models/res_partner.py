@@ -4,7 +4,7 @@ from psycopg2 import sql
 
 from odoo import _, api, fields, models
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import html_escape
 
 from .aftersales_call import SATISFACTION
@@ -20,7 +20,7 @@ class ResPartner(models.Model):
     """The customer file (客户档案, S1-S4, S16): contact data, vehicles, the officer in
     charge, class, potential needs, and every call and case in one place."""
     _name = "res.partner"
-    _inherit = ["res.partner", "aftersales.guarded.mixin"]
+    _inherit = ["res.partner", "aftersales.guarded.mixin", "aftersales.import.mixin"]
     # Figures the suite keeps up to date from the calls, visits and survey answers.
     _aftersales_guarded_fields = (
         "aftersales_last_contact_date", "aftersales_satisfaction_avg",
@@ -145,27 +145,42 @@ class ResPartner(models.Model):
         for partner in self:
             partner.aftersales_history_count = len(partner.aftersales_history_ids)
 
+    @api.constrains("aftersales_user_id")
+    def _check_aftersales_officer(self):
+        """The follow-up officer is one of the dealership's staff: an import matching
+        a portal user (a customer) by name is refused with the reason."""
+        for partner in self:
+            # sudo: only whether the officer is an internal user is read
+            officer = partner.sudo().aftersales_user_id
+            if officer and officer.share:
+                raise ValidationError(_(
+                    "%(user)s is not one of the dealership's staff: the follow-up officer "
+                    "of %(customer)s must be an internal user.") % {
+                        "user": officer.name, "customer": partner.display_name})
+
     # ------------------------------------------------------------------ CRUD
 
     @api.multi
     def write(self, vals):
         """A supervisor assigns a customer's follow-up officer (S4); the customer's open
         calls and their activities follow the new officer."""
-        before = {}
-        if "aftersales_user_id" in vals:
-            changed = self.filtered(
-                lambda p: not p._aftersales_unchanged("aftersales_user_id",
-                                                      vals["aftersales_user_id"]))
-            if changed and not is_trusted(self.env) \
-                    and not self.env.user.has_group(MANAGER_GROUP):
-                raise AccessError(_("Only an after-sales supervisor assigns a customer's "
-                                    "follow-up officer."))
-            if self.env.context.get(CALLS_MOVED_KEY) is not CALLS_MOVED_BY_CALLER:
-                before = {p.id: p._aftersales_officer() for p in changed}
-        result = super(ResPartner, self).write(vals)
-        if before:
-            self._aftersales_move_open_calls(before)
-        return result
+        # a refusal is listed with its reason by a Test Import
+        with self._aftersales_collect_refusal():
+            before = {}
+            if "aftersales_user_id" in vals:
+                changed = self.filtered(
+                    lambda p: not p._aftersales_unchanged("aftersales_user_id",
+                                                          vals["aftersales_user_id"]))
+                if changed and not is_trusted(self.env) \
+                        and not self.env.user.has_group(MANAGER_GROUP):
+                    raise AccessError(_("Only an after-sales supervisor assigns a customer's "
+                                        "follow-up officer."))
+                if self.env.context.get(CALLS_MOVED_KEY) is not CALLS_MOVED_BY_CALLER:
+                    before = {p.id: p._aftersales_officer() for p in changed}
+            result = super(ResPartner, self).write(vals)
+            if before:
+                self._aftersales_move_open_calls(before)
+            return result
 
     @api.multi
     def action_view_aftersales_calls(self):

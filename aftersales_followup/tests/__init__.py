@@ -22,3 +22,4 @@ from . import test_kpi_report
 from . import test_dealership_details
 from . import test_dealership_day
 from . import test_service_history
+from . import test_import_templates
