@@ -379,9 +379,15 @@ class Server(object):
             "--limit-time-cpu=%d" % args.limit_time_cpu,
             "--limit-time-real=%d" % args.limit_time_real,
             "--limit-time-real-cron=%d" % args.limit_time_real_cron,
-            "--log-level=info", "--logfile=%s" % self.log_path]
+            "--log-level=info", "--logfile=%s" % self.log_path,
+            # The campaign letters are queue_job jobs: the first server runs the job
+            # runner, as make run does (one runner per database); every server's workers
+            # perform the jobs it hands out (queue_job is installed in the database).
+            "--load=%s" % ("web,queue_job" if number == 1 else "web")]
         env = dict(os.environ, AFTERSALES_LOAD_CRON_POLL=str(args.cron_poll),
-                   AFTERSALES_LOAD_TIMINGS=os.path.join(workdir, "timings"))
+                   AFTERSALES_LOAD_TIMINGS=os.path.join(workdir, "timings"),
+                   ODOO_QUEUE_JOB_CHANNELS=os.environ.get(
+                       "AFTERSALES_JOB_CHANNELS", "root:2,root.aftersales:2"))
         self.process = subprocess.Popen(command, env=env, cwd=ROOT,
                                         stdout=subprocess.DEVNULL,
                                         stderr=open(self.log_path + ".err", "w"))
@@ -593,6 +599,9 @@ def drain_state(db, setup):
         "campaign_unfinished": db.value(
             "SELECT count(*) FROM aftersales_campaign WHERE id = %s AND state <> 'done'",
             (setup["campaign_id"],)),
+        # the campaign is done once its letters are planned: their jobs may still run
+        "jobs_unfinished": db.value(
+            "SELECT count(*) FROM queue_job WHERE state IN ('pending', 'enqueued', 'started')"),
         "outgoing_emails": db.value("SELECT count(*) FROM mail_mail WHERE state = 'outgoing'"
                                     " AND " + DUE),
         "failed_letters": db.value(
