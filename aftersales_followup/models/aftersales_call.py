@@ -493,8 +493,9 @@ class AftersalesCall(models.Model):
         """A to-do for the supervisor, due today, on each call of an unhappy customer:
         the score given on the phone, or with ``from_survey`` the one of the survey."""
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        today = fields.Date.context_today(self)
         for call in self:
+            # the dealership's day: a survey answer comes in as a user without a zone
+            today = call.company_id._aftersales_today()
             supervisor = call.company_id.aftersales_supervisor_id
             if not supervisor:
                 _logger.warning("No after-sales supervisor for %s: unhappy customer on "

@@ -250,7 +250,7 @@ class AftersalesCase(models.Model):
             case.message_subscribe_users(user_ids=case.user_id.ids)
             case._aftersales_schedule_activity(
                 self.env.ref("mail.mail_activity_data_email"), case.user_id,
-                fields.Date.context_today(case), _("Answer the customer's email"))
+                case.company_id._aftersales_today(), _("Answer the customer's email"))
         return case
 
     # ------------------------------------------------------------------ actions
@@ -262,10 +262,12 @@ class AftersalesCase(models.Model):
         for case in self:
             if not case.solution:
                 raise UserError(_("Write the answer given to the customer first."))
-        today = fields.Date.context_today(self)
-        self._aftersales_trusted().write(
-            {"state": "answered", "date_solved": today, "date_informed": today,
-             "datetime_informed": fields.Datetime.now()})
+        for case in self:
+            # the dealership's day: the same-day rate counts in its days
+            today = case.company_id._aftersales_today()
+            case._aftersales_trusted().write(
+                {"state": "answered", "date_solved": today, "date_informed": today,
+                 "datetime_informed": fields.Datetime.now()})
         self._aftersales_close_activities()
         return True
 
@@ -280,8 +282,8 @@ class AftersalesCase(models.Model):
         """Report to the business supervisor and ask for a solution (S7)."""
         self._aftersales_ensure_state(("study",), _("escalated"))
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        today = fields.Date.context_today(self)
         for case in self:
+            today = case.company_id._aftersales_today()
             supervisor = case.company_id.aftersales_supervisor_id
             if not supervisor:
                 raise UserError(_(
@@ -303,11 +305,13 @@ class AftersalesCase(models.Model):
         for case in self:
             if not (case.solution or "").strip():
                 raise UserError(_("Write the solution before marking the case solved."))
-        today = fields.Date.context_today(self)
-        self._aftersales_trusted().write({"state": "solved", "date_solved": today})
+        for case in self:
+            case._aftersales_trusted().write(
+                {"state": "solved", "date_solved": case.company_id._aftersales_today()})
         self._aftersales_close_activities()
         call_type = self.env.ref("mail.mail_activity_data_call")
         for case in self:
+            today = case.company_id._aftersales_today()
             case._aftersales_schedule_activity(
                 call_type, case.user_id or self.env.user, today, _("Inform the customer"),
                 case.solution)
@@ -317,9 +321,10 @@ class AftersalesCase(models.Model):
     def action_inform(self):
         """The customer was told the solution."""
         self._aftersales_ensure_state(("solved",), _("marked as informed"))
-        self._aftersales_trusted().write(
-            {"state": "informed", "date_informed": fields.Date.context_today(self),
-             "datetime_informed": fields.Datetime.now()})
+        for case in self:
+            case._aftersales_trusted().write(
+                {"state": "informed", "date_informed": case.company_id._aftersales_today(),
+                 "datetime_informed": fields.Datetime.now()})
         self._aftersales_close_activities()
         return True
 

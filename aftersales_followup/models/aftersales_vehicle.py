@@ -122,7 +122,9 @@ class AftersalesVehicle(models.Model):
             "vehicle_id", self.ids)
         for vehicle in self:
             last_visit = last_visits.get(vehicle.id)
-            vehicle.last_service_date = last_visit and last_visit[:10]
+            # the dealership's day of the check-in
+            company = vehicle.company_id or self.env.user.company_id
+            vehicle.last_service_date = last_visit and company._aftersales_date_of(last_visit)
             # sudo: a stored estimate must not depend on who triggers it (a warehouse
             # user handing over a sold vehicle may not read the reading history).
             readings = vehicle.sudo().reading_ids.sorted(lambda r: (r.date, r.id))

@@ -28,9 +28,8 @@ class StockPicking(models.Model):
                 # The warranty starts at the vehicle's first handover only: a vehicle
                 # sold again (or delivered twice) keeps its start; a manager corrects it.
                 if not vehicle.handover_date:
-                    vals["handover_date"] = fields.Date.to_string(
-                        fields.Datetime.context_timestamp(
-                            picking, fields.Datetime.from_string(date)).date())
+                    # the dealership's day, whoever validates the delivery
+                    vals["handover_date"] = order.company_id._aftersales_date_of(date)
                 # sudo: the warehouse worker validating the delivery need not be an
                 # after-sales user; only this order's own vehicle gets its owner and, the
                 # first time, its handover day.

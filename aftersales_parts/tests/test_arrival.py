@@ -26,7 +26,8 @@ class TestArrival(PartsCommon):
         return request
 
     def today(self):
-        return fields.Date.context_today(self.env["aftersales.call"])
+        """The dealership's today: the day the arrival call is due."""
+        return self.company._aftersales_today()
 
     def test_arrival_makes_the_line_available_and_tells_the_customer_once(self):
         request = self.waiting_request()
