@@ -1,8 +1,6 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from psycopg2 import sql
-
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 
 from .aftersales_report_mixin import selection_of
 
@@ -81,13 +79,7 @@ class AftersalesCallReport(models.Model):
 
     @api.model_cr
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(sql.SQL("""
-            CREATE OR REPLACE VIEW {table} AS (
-                SELECT {select} FROM {from_} WHERE {where}
-            )""").format(
-                table=sql.Identifier(self._table), select=sql.SQL(self._select()),
-                from_=sql.SQL(self._from()), where=sql.SQL(self._where())))
+        self._aftersales_create_view()
 
     def _select(self):
         return """

@@ -1,6 +1,8 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, models
+from psycopg2 import sql
+
+from odoo import api, models, tools
 
 
 def selection_of(model_name, field_name):
@@ -35,6 +37,17 @@ class AftersalesReportMixin(models.AbstractModel):
                 if name in group and group[name] is None:
                     group[name] = False
         return groups
+
+    @api.model_cr
+    def _aftersales_create_view(self):
+        """(Re)create the report's view from its ``_select``, ``_from`` and ``_where``."""
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(sql.SQL("""
+            CREATE OR REPLACE VIEW {table} AS (
+                SELECT {select} FROM {from_} WHERE {where}
+            )""").format(
+                table=sql.Identifier(self._table), select=sql.SQL(self._select()),
+                from_=sql.SQL(self._from()), where=sql.SQL(self._where())))
 
     @api.model
     def _aftersales_companies_sql(self):
