@@ -20,7 +20,8 @@ class AftersalesOdometerReading(models.Model):
 
     vehicle_id = fields.Many2one("aftersales.vehicle", required=True, index=True,
                                  ondelete="cascade")
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date = fields.Date(required=True, index=True,
+                       default=lambda self: self.env["res.company"]._aftersales_default_today())
     odometer = fields.Integer(string="Odometer (km)", required=True)
     source = fields.Selection([
         ("handover", "Handover"),

@@ -19,8 +19,9 @@ class AftersalesTraining(models.Model):
     _order = "date desc, id desc"
 
     name = fields.Char(string="Course", required=True, track_visibility="onchange")
-    date = fields.Date(required=True, index=True, default=fields.Date.context_today,
-                       track_visibility="onchange")
+    date = fields.Date(
+        required=True, index=True, track_visibility="onchange",
+        default=lambda self: self.env["res.company"]._aftersales_default_today())
     trainer = fields.Char(help="Who gave the training: the maker's trainer or an expert of "
                                "the dealership.")
     topic = fields.Selection(TRAINING_TOPICS, required=True, default="product", index=True)

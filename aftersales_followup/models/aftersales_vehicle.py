@@ -176,7 +176,7 @@ class AftersalesVehicle(models.Model):
                 self.env["aftersales.odometer.reading"]._aftersales_trusted().create({
                     "vehicle_id": vehicle.id, "odometer": vehicle.odometer,
                     "date": vehicle.odometer_date or vehicle.handover_date
-                    or fields.Date.context_today(self),
+                    or (vehicle.company_id or self.env.user.company_id)._aftersales_today(),
                     "source": "handover" if vehicle.handover_date else "manual"})
             return vehicle
 
@@ -196,7 +196,9 @@ class AftersalesVehicle(models.Model):
             if vals.get("odometer") is not None and not correcting:
                 self._aftersales_ensure_odometer_not_decreasing(vals["odometer"])
             if vals.get("odometer") and not vals.get("odometer_date"):
-                vals["odometer_date"] = fields.Date.context_today(self)
+                # one day for the vehicles written together: those of one dealership
+                vals["odometer_date"] = (self[:1].company_id
+                                         or self.env.user.company_id)._aftersales_today()
             # a reading already recorded (an import sent back again) is not recorded twice
             changed = self.filtered(lambda v: vals.get("odometer") and (
                 v.odometer, v.odometer_date) != (vals["odometer"], vals["odometer_date"]))
@@ -376,7 +378,8 @@ class AftersalesVehicle(models.Model):
         if reading and reading != self.odometer:
             self._aftersales_trusted().with_context(aftersales_reading_source=source).write({
                 "odometer": reading,
-                "odometer_date": date or fields.Date.context_today(self)})
+                "odometer_date": date or (self.company_id
+                                          or self.env.user.company_id)._aftersales_today()})
 
     def _aftersales_refresh_odometer(self):
         """The vehicle's odometer is its latest current reading (after a reading of the

@@ -118,6 +118,12 @@ class ResCompany(models.Model):
         """The dealership's day (a date string) at ``now`` (naive UTC, default now)."""
         return self._aftersales_date_of(self._aftersales_moment(now))
 
+    @api.model
+    def _aftersales_default_today(self):
+        """Default of a date field that records a day of the dealership (a claim made,
+        a visit read): the day of the user's company, not of the user's browser."""
+        return self.env.user.company_id._aftersales_today()
+
     def _aftersales_date_of(self, moment):
         """The dealership's day (a date string) of ``moment`` (naive UTC datetime or its
         string): the day a call was made, a visit handed over."""

@@ -190,6 +190,25 @@ class TestDealershipDay(AftersalesCommon):
         self.assertEqual(need.call_ids.state, "todo")
         self.assertEqual(Call.search_count([("need_id", "=", need.id)]), 1)
 
+    def test_days_a_user_records_are_the_dealerships(self):
+        """A call made by hand, an odometer read, a training held: the dealership's day,
+        not the day of the user's own time zone (14 h ahead of UTC against 12 h behind:
+        the two days differ at every hour)."""
+        self.company.aftersales_tz = "Etc/GMT-14"
+        self.officer.tz = "Etc/GMT+12"
+        today = self.company._aftersales_today()
+        self.assertGreater(
+            today, fields.Date.context_today(self.env["aftersales.call"].sudo(self.officer)))
+        partner = self.create_customer("Walk-in h16")
+        call = self.env["aftersales.call"].sudo(self.officer).create(
+            {"partner_id": partner.id, "purpose": "other"})
+        self.assertEqual(call.date_due, today)
+        self.assertGreater(call.date_expiry, today)
+        vehicle = self.create_vehicle(partner)
+        vehicle._aftersales_trusted().write({"odometer": vehicle.odometer + 500})
+        self.assertEqual(vehicle.odometer_date, today)
+        self.assertEqual(vehicle.reading_ids.sorted("id")[-1:].date, today)
+
     # ------------------------------------------------------------------ home actions
 
     def test_new_staff_land_where_their_day_starts(self):

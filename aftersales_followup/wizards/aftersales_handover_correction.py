@@ -33,7 +33,7 @@ class AftersalesHandoverCorrection(models.TransientModel):
         new = self.handover_date if self.vehicle_id else self.handover_datetime
         if not new:
             raise UserError(_("Give the correct handover."))
-        today = fields.Date.context_today(self)
+        today = (record.company_id or self.env.user.company_id)._aftersales_today()
         if (new or "")[:10] > today:
             raise ValidationError(_("A handover cannot be in the future (%s).") % new)
         old = record.handover_date

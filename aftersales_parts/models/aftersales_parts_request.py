@@ -485,7 +485,8 @@ class AftersalesPartsRequest(models.Model):
                 request.message_post(body=message)
                 request._aftersales_schedule_activity(
                     todo, request.user_id or self.env.user,
-                    fields.Date.context_today(self), _("Order the missing parts"), message)
+                    request.company_id._aftersales_today(), _("Order the missing parts"),
+                    message)
             return False
         return True
 

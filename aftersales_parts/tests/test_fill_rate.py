@@ -77,7 +77,7 @@ class TestFillRate(PartsCommon):
         Dashboard = self.env["aftersales.dashboard"].sudo(self.manager)
         self.env["aftersales.call"].create({
             "partner_id": self.customer.id, "user_id": self.officer.id,
-            "purpose": "other", "date_due": fields.Date.context_today(self.env.user)})
+            "purpose": "other", "date_due": self.env.user.company_id._aftersales_today()})
 
         def row():
             Dashboard.invalidate_cache()

@@ -38,8 +38,8 @@ class AftersalesVehicle(models.Model):
     @api.depends("handover_date", "product_id.product_tmpl_id.warranty_months",
                  "product_id.product_tmpl_id.warranty_km")
     def _compute_warranty(self):
-        today = fields.Date.context_today(self)
         for vehicle in self:
+            today = (vehicle.company_id or self.env.user.company_id)._aftersales_today()
             months = vehicle.product_id.warranty_months
             if not vehicle.handover_date or not months:
                 vehicle.warranty_end_date = False

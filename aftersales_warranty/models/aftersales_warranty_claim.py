@@ -92,7 +92,7 @@ class AftersalesWarrantyClaim(models.Model):
              "order that carries out the compensation.")
     date_claim = fields.Date(
         string="Claimed on", required=True, index=True, copy=False,
-        default=fields.Date.context_today,
+        default=lambda self: self.env["res.company"]._aftersales_default_today(),
         readonly=True, states={"draft": [("readonly", False)]})
     date_failure = fields.Date(
         string="Failure date", required=True, track_visibility="onchange",
@@ -241,9 +241,8 @@ class AftersalesWarrantyClaim(models.Model):
 
     @api.constrains("date_failure", "vehicle_id")
     def _check_date_failure(self):
-        today = fields.Date.context_today(self)
         for claim in self:
-            if claim.date_failure > today:
+            if claim.date_failure > claim.company_id._aftersales_today():
                 raise ValidationError(_(
                     "The failure date %(date)s is in the future.") % {
                         "date": claim.date_failure})
@@ -328,8 +327,9 @@ class AftersalesWarrantyClaim(models.Model):
                                 % claim.name)
             if not (claim.symptom or "").strip():
                 raise UserError(_("%s: describe the symptom before submitting.") % claim.name)
-        self._aftersales_trusted().write({
-            "state": "submitted", "date_submitted": fields.Date.context_today(self)})
+        for claim in self:
+            claim._aftersales_trusted().write({
+                "state": "submitted", "date_submitted": claim.company_id._aftersales_today()})
         self._send_customer_email("aftersales_warranty.mail_template_claim_submitted",
                                   kind="notice")
         return True
@@ -370,7 +370,7 @@ class AftersalesWarrantyClaim(models.Model):
             claim._require_approval_right(amount)
             claim._aftersales_trusted().write({
                 "state": "approved", "amount_approved": amount,
-                "date_decision": fields.Date.context_today(self)})
+                "date_decision": claim.company_id._aftersales_today()})
         self._send_customer_email("aftersales_warranty.mail_template_claim_decision",
                                   kind="reply")
         return True
@@ -385,10 +385,10 @@ class AftersalesWarrantyClaim(models.Model):
             if not (claim.rejection_reason or "").strip():
                 raise UserError(_("%s: write the reason of the rejection first; the "
                                   "customer receives it.") % claim.name)
-        self._aftersales_trusted().write({
-            "state": "rejected", "amount_approved": 0.0,
-            "date_decision": fields.Date.context_today(self)})
         for claim in self:
+            claim._aftersales_trusted().write({
+                "state": "rejected", "amount_approved": 0.0,
+                "date_decision": claim.company_id._aftersales_today()})
             claim.message_post(body=_("Rejected: %s") % claim.rejection_reason)
         self._send_customer_email("aftersales_warranty.mail_template_claim_decision",
                                   kind="reply")
@@ -406,9 +406,9 @@ class AftersalesWarrantyClaim(models.Model):
                 raise UserError(_("%s must be approved before it is compensated.")
                                 % claim.name)
         self._aftersales_ensure_transition("compensate")
-        today = fields.Date.context_today(self)
         for claim in self:
-            vals = {"state": "compensated", "date_compensated": today}
+            vals = {"state": "compensated",
+                    "date_compensated": claim.company_id._aftersales_today()}
             if claim.compensation_kind == "refund":
                 vals["amount_refunded"] = claim.amount_approved
                 claim.message_post(body=_("Refunded %(amount).2f %(currency)s.") % {
@@ -438,8 +438,9 @@ class AftersalesWarrantyClaim(models.Model):
         self._aftersales_ensure_manager(
             _("Only an after-sales manager can close a warranty claim."))
         self._aftersales_ensure_transition("close")
-        self._aftersales_trusted().write({
-            "state": "closed", "date_closed": fields.Date.context_today(self)})
+        for claim in self:
+            claim._aftersales_trusted().write({
+                "state": "closed", "date_closed": claim.company_id._aftersales_today()})
         self._aftersales_close_activities()
         return True
 

@@ -45,7 +45,7 @@ class AftersalesWarrantyFeedback(models.Model):
                             readonly=True, states={"draft": [("readonly", False)]})
     date_to = fields.Date(string="To", required=True,
                           readonly=True, states={"draft": [("readonly", False)]},
-                          default=fields.Date.context_today)
+                          default=lambda self: self.env["res.company"]._aftersales_default_today())
     claim_ids = fields.Many2many(
         "aftersales.warranty.claim", "aftersales_warranty_feedback_claim_rel",
         "feedback_id", "claim_id", string="Claims", copy=False,

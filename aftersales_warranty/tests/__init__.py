@@ -7,3 +7,4 @@ from . import test_translation
 from . import test_views
 from . import test_migrations
 from . import test_claim_integrity
+from . import test_claim_dealership_day

@@ -79,7 +79,7 @@ class WarrantyCommon(AftersalesTestCase):
 
     @property
     def today(self):
-        return fields.Date.context_today(self.env["aftersales.warranty.claim"])
+        return self.company._aftersales_today()
 
     def date(self, months=0, days=0, base=None):
         """today (or ``base``) shifted by ``months`` and ``days``, as a date string."""
