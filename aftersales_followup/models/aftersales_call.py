@@ -1,5 +1,6 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import hashlib
 import logging
 import uuid
 from datetime import date, timedelta
@@ -10,7 +11,10 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import plaintext2html
 
+from odoo.addons.queue_job.job import job
+
 from .aftersales_guarded_mixin import is_trusted
+from .job_channel import AFTERSALES_CHANNEL
 
 _logger = logging.getLogger(__name__)
 
@@ -26,7 +30,8 @@ UNHAPPY = ("1", "2")
 # at most this many days ago: a scheduled action that did not run for weeks does not send
 # stale surveys, and one run's work stays bounded.
 SURVEY_AFTER_EXPIRY_DAYS = 7
-# Surveys are linked and emailed this many calls at a time (bounded memory).
+# Surveys are linked and emailed this many calls at a time (bounded memory); the surveys
+# of a scheduled action's expired calls are sent by one job per chunk.
 SURVEY_CHUNK = 200
 MANAGER_GROUP = "aftersales_followup.group_aftersales_manager"
 # Days a call made without a rule stays in the queue when the company sets none.
@@ -90,8 +95,9 @@ class AftersalesCall(models.Model):
         ("cancelled", "Cancelled"),
     ], required=True, default="todo", index=True, track_visibility="onchange",
         copy=False)
-    date_due = fields.Date(string="Due on", index=True, default=fields.Date.context_today,
-                           track_visibility="onchange")
+    date_due = fields.Date(
+        string="Due on", index=True, track_visibility="onchange",
+        default=lambda self: self.env["res.company"]._aftersales_default_today())
     date_expiry = fields.Date(string="Expires on",
                               help="A call not done by this day expires.")
     user_id = fields.Many2one("res.users", string="Officer", index=True,
@@ -338,7 +344,6 @@ class AftersalesCall(models.Model):
         """Put a call back in the queue: a call not answered, for another try; an expired
         call, by a manager only, with a new window as long as its first; never a call
         that was made, nor one cancelled because the customer asked not to be phoned."""
-        today = fields.Date.context_today(self)
         for call in self:
             if call.state == "no_answer":
                 call._aftersales_trusted().write({"state": "todo"})
@@ -350,7 +355,7 @@ class AftersalesCall(models.Model):
             if not self.env.user.has_group(MANAGER_GROUP):
                 raise AccessError(_("Only an after-sales manager can reopen an expired or "
                                     "cancelled call."))
-            window = 3
+            window, today = 3, call.company_id._aftersales_today()
             if call.date_due and call.date_expiry:
                 window = max((fields.Date.from_string(call.date_expiry)
                               - fields.Date.from_string(call.date_due)).days, 1)
@@ -435,7 +440,7 @@ class AftersalesCall(models.Model):
         company's call window (see res.company)."""
         company = self.env["res.company"].browse(vals.get("company_id")) \
             or self.env["res.company"]._company_default_get("aftersales.call")
-        due = vals.get("date_due") or fields.Date.context_today(self)
+        due = vals.get("date_due") or company._aftersales_today()
         try:
             due = due if isinstance(due, date) else fields.Date.from_string(due)
         except (TypeError, ValueError):
@@ -856,5 +861,33 @@ class AftersalesCall(models.Model):
         if rows:
             self.invalidate_cache(["state"], [row[0] for row in rows])
         if recent_ids:
-            self.browse(recent_ids)._send_satisfaction_surveys()
+            self._plan_survey_jobs(recent_ids)
         return len(rows)
+
+    @api.model
+    def _plan_survey_jobs(self, call_ids):
+        """The satisfaction surveys of the calls a run expired: one job per chunk on the
+        suite's queue_job channel, so that any worker renders and sends them and the
+        scheduled action commits its expiry at once. A chunk's identity keeps a second
+        planning from adding a job while the first waits; a chunk run again sends nothing
+        twice (a call's survey link is set once, see _aftersales_survey_eligible).
+        Returns how many jobs were planned."""
+        call_ids = sorted(call_ids)
+        chunks = [call_ids[start:start + SURVEY_CHUNK]
+                  for start in range(0, len(call_ids), SURVEY_CHUNK)]
+        for number, chunk in enumerate(chunks, 1):
+            digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
+            description = _("Satisfaction surveys: part %(part)d of %(parts)d, "
+                            "%(count)d calls") % {
+                                "part": number, "parts": len(chunks), "count": len(chunk)}
+            self.with_delay(channel=AFTERSALES_CHANNEL,
+                            identity_key="aftersales.call.surveys:%s" % digest,
+                            description=description)._job_satisfaction_surveys(chunk)
+        return len(chunks)
+
+    @api.model
+    @job(default_channel=AFTERSALES_CHANNEL)
+    def _job_satisfaction_surveys(self, call_ids):
+        """Satisfaction surveys for a chunk of expired calls"""
+        sent = self.browse(call_ids).exists()._send_satisfaction_surveys()
+        return "%d surveys" % len(sent)

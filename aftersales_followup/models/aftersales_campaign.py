@@ -13,11 +13,10 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.queue_job.job import job
 
+from .job_channel import AFTERSALES_CHANNEL
+
 _logger = logging.getLogger(__name__)
 
-# The queue_job channel of the suite's mass work (data/queue_job_data.xml): its capacity in
-# the server's [queue_job] channels option is how many chunks run at once over all workers.
-AFTERSALES_CHANNEL = "root.aftersales"
 # Customers per letters job (one transaction each); the system parameter below overrides it.
 LETTER_CHUNK = 1000
 LETTER_CHUNK_PARAM = "aftersales.campaign_letter_chunk"
@@ -244,7 +243,8 @@ class AftersalesCampaign(models.Model):
         if self.last_visit_before:
             domain.append(("aftersales_last_visit_date", "<", self.last_visit_before))
         if self.vehicle_max_age_years:
-            limit = fields.Date.from_string(fields.Date.context_today(self)) \
+            limit = fields.Date.from_string(
+                (self.company_id or self.env.user.company_id)._aftersales_today()) \
                 - relativedelta(years=self.vehicle_max_age_years)
             domain.append(("vehicle_ids.handover_date", ">=", fields.Date.to_string(limit)))
         return domain

@@ -11,6 +11,7 @@ from . import test_retention
 from . import test_security
 from . import test_service_visit
 from . import test_survey
+from . import test_survey_jobs
 from . import test_training
 from . import test_vehicle
 from . import test_migrations

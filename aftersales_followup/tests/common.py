@@ -192,8 +192,11 @@ class AftersalesCommon(AftersalesTestCase):
     # ------------------------------------------------------------------ look-ups
 
     def run_due_calls(self):
-        """The scheduled action's method, without its per-batch commits."""
-        return self.env["aftersales.call"]._cron_generate_due_calls()
+        """The scheduled action's method, without its per-batch commits; the chunk jobs
+        it plans (the surveys of expired calls) run at once (test_survey_jobs.py tests
+        them as jobs)."""
+        return self.env["aftersales.call"].with_context(
+            test_queue_job_no_delay=True)._cron_generate_due_calls()
 
     def calls_of(self, order):
         return self.env["aftersales.call"].with_context(active_test=False).search(
