@@ -581,6 +581,91 @@ def test_nobody_writes_a_state_directly_not_even_the_administrator(world):
                          {"state": "approved"}, contexts=FORGED[:3])
 
 
+# ---------------------------------------------------------------------- service history
+
+def history_of(w):
+    """A vehicle of our customer with one visit brought in from the old system by the
+    supervisor (after-sales manager), as the import does: made once per module."""
+    if "history" not in w:
+        admin, tag = w["admin"], w["tag"]
+        model = admin.read("aftersales.vehicle", w["vehicle"], ["product_id"])["product_id"][0]
+        vin = ("H15H%s" % tag.upper()).replace("O", "0").replace("I", "1").replace("Q", "0")
+        w["history_vehicle"] = admin("aftersales.vehicle", "create", {
+            "vin": vin.ljust(17, "3")[:17], "product_id": model, "partner_id": w["customer"],
+            "handover_date": day(-700), "odometer": 15000, "company_id": w["company_a"]})
+        w["history"] = w["manager"]("aftersales.service.history", "create", {
+            "partner_id": w["customer"], "vehicle_id": w["history_vehicle"],
+            "date_checkin": day(-300) + " 01:00:00", "odometer": 18000,
+            "work_kind": "maintenance", "amount": 680.0, "source_ref": "OLD-%s" % tag})
+    return w["history"]
+
+
+def history_vals(w, **vals):
+    return dict({"partner_id": w["customer"], "vehicle_id": w["history_vehicle"],
+                 "date_checkin": day(-200) + " 01:00:00", "odometer": 19000,
+                 "work_kind": "repair", "source_ref": "OLD2-%s" % w["tag"]}, **vals)
+
+
+def test_the_supervisor_s_visit_counts_as_a_visit(world):
+    history, admin = history_of(world), world["admin"]
+    vehicle = admin.read("aftersales.vehicle", world["history_vehicle"],
+                         ["odometer", "last_service_date"])
+    assert (vehicle["odometer"], vehicle["last_service_date"]) == (18000, day(-300))
+    readings = admin("aftersales.odometer.reading", "search_read",
+                     [("service_history_id", "=", history)], ["odometer", "source"])
+    assert [(r["odometer"], r["source"]) for r in readings] == [(18000, "history")]
+    # no follow-up call for a visit of the old system
+    assert not admin("aftersales.call", "search", [("vehicle_id", "=", world["history_vehicle"])])
+
+
+def test_an_officer_reads_the_history_and_brings_none_in(world):
+    history, officer, admin = history_of(world), world["officer"], world["admin"]
+    assert officer.read("aftersales.service.history", history, ["odometer"])["odometer"] == 18000
+    assert_create_refused(world, "officer", "aftersales.service.history", history_vals(world))
+    for vals in ({"odometer": 17000}, {"amount": 1.0}, {"date_checkin": day(-100) + " 01:00:00"},
+                 {"partner_id": world["customer_dnc"]}):
+        assert_write_refused(world, "officer", "aftersales.service.history", history, vals)
+    refused(lambda: officer("aftersales.service.history", "unlink", [history]))
+    assert admin("aftersales.service.history", "search_count", [("id", "=", history)]) == 1
+
+
+def test_bad_history_is_refused_to_the_supervisor_too(world):
+    history_of(world)
+    w = world
+    admin = w["admin"]
+    count = admin("aftersales.service.history", "search_count", [])
+    for vals in (history_vals(w, partner_id=w["customer_dnc"]),     # another customer's car
+                 history_vals(w, date_checkin=day(3) + " 01:00:00"),  # in the future
+                 history_vals(w, odometer=12000),                    # odometer going back
+                 history_vals(w, partner_id=w["customer_b"])):       # another dealership
+        refused(lambda: w["manager"]("aftersales.service.history", "create", vals))
+    assert admin("aftersales.service.history", "search_count", []) == count
+    assert_write_refused(w, "manager", "aftersales.service.history", w["history"],
+                         {"company_id": w["company_b"]}, contexts=({},))
+
+
+def test_nobody_links_a_reading_or_a_need_to_a_history_row(world):
+    history, admin = history_of(world), world["admin"]
+    reading = admin("aftersales.odometer.reading", "search", [
+        ("vehicle_id", "=", world["history_vehicle"]), ("service_history_id", "=", False)])[0]
+    for who in ("officer", "manager"):
+        assert_write_refused(world, who, "aftersales.odometer.reading", reading,
+                             {"service_history_id": history})
+        assert_create_refused(world, who, "aftersales.odometer.reading", {
+            "vehicle_id": world["history_vehicle"], "odometer": 30000, "date": day(0),
+            "service_history_id": history})
+        assert_create_refused(world, who, "aftersales.need", {
+            "partner_id": world["customer"], "vehicle_id": world["history_vehicle"],
+            "kind": "service", "date_expected": day(30), "company_id": world["company_a"],
+            "service_history_id": history})
+
+
+def test_another_dealership_sees_no_history_of_ours(world):
+    history, officer_b = history_of(world), world["officer_b"]
+    assert officer_b("aftersales.service.history", "search", [("id", "=", history)]) == []
+    refused(lambda: officer_b.read("aftersales.service.history", history, ["odometer"]))
+
+
 def test_legitimate_steps_still_work(world):
     officer, admin = world["officer"], world["admin"]
     officer("aftersales.case", "write", [world["case"]], {"solution": "Seal replaced."})
