@@ -168,13 +168,14 @@ class AftersalesBulkImport(models.AbstractModel):
             xml_name = CASE WHEN position('.' IN btrim({col})) > 0
                             THEN split_part(btrim({col}), '.', 2) ELSE btrim({col}) END
         """).format(col=col), condition=sql.SQL("COALESCE(btrim({}), '') != ''").format(col))
+        # the statistics of the columns filled since the COPY (all NULL then)
+        self.env.cr.execute(sql.SQL("ANALYZE {}").format(self._bulk_table(kind)))
         self._bulk_reject(kind, "duplicate_id", sql.SQL(
-            "s.xml_name IS NOT NULL AND s.lineno > first.lineno AND first.xml_module = "
-            "s.xml_module AND first.xml_name = s.xml_name"),
-            args=sql.SQL("jsonb_build_object('line', first.lineno)"),
-            extra=sql.SQL("""(SELECT min(lineno) AS lineno, xml_module, xml_name
-                                FROM {table} WHERE xml_name IS NOT NULL
-                               GROUP BY xml_module, xml_name) first""").format(
+            "d.lineno = s.lineno AND d.first < s.lineno"),
+            args=sql.SQL("jsonb_build_object('line', d.first)"),
+            extra=sql.SQL("""(SELECT lineno, min(lineno) OVER (
+                                     PARTITION BY xml_module, xml_name) AS first
+                                FROM {table} WHERE xml_name IS NOT NULL) d""").format(
                 table=self._bulk_table(kind)))
         table = sql.Identifier(self.env[model]._table)
         self._bulk_set(kind, sql.SQL("res_id = d.res_id"), {"model": model}, extra=sql.SQL(
@@ -368,14 +369,12 @@ class AftersalesBulkImport(models.AbstractModel):
         for key, label in field._description_selection(self.env):
             labels[label.lower()] = key
         work = self._col("work_kind")
-        self._bulk_set(kind, sql.SQL("kind_key = COALESCE(m.key, CASE WHEN COALESCE(btrim("
-                                     "{col}), '') = '' THEN %(default)s END)").format(col=work),
-                       {"labels": list(labels), "keys": list(labels.values()),
-                        "default": "maintenance"},
-                       extra=sql.SQL("""(SELECT NULL) AS dummy LEFT JOIN unnest(
-                           %(labels)s::text[], %(keys)s::text[]) AS m(label, key) ON TRUE"""),
-                       condition=sql.SQL("(m.label = lower(btrim({col})) OR m.label IS NULL)")
-                       .format(col=work))
+        self._bulk_set(kind, sql.SQL("""kind_key = COALESCE(
+            (SELECT m.key FROM unnest(%(labels)s::text[], %(keys)s::text[]) AS m(label, key)
+              WHERE m.label = lower(btrim({col})) LIMIT 1),
+            CASE WHEN COALESCE(btrim({col}), '') = '' THEN %(default)s END)""").format(
+                col=work), {"labels": list(labels), "keys": list(labels.values()),
+                            "default": History._fields["work_kind"].default(History)})
         self._bulk_reject(kind, "bad_selection", sql.SQL("s.kind_key IS NULL"), args=sql.SQL(
             "jsonb_build_object('field', 'work_kind', 'value', btrim({}))").format(work))
         amount = self._col("amount")
@@ -409,9 +408,14 @@ class AftersalesBulkImport(models.AbstractModel):
                 day=Company._aftersales_local_date_sql(sql.SQL("s.{}").format(
                     sql.Identifier(target)), "s.company_id"),
                 today=Company._aftersales_today_sql("s.company_id")),
-                args=sql.SQL("jsonb_build_object('field', {name}, 'date', s.{target})").format(
+                args=sql.SQL("jsonb_build_object('field', {name}, 'date', "
+                             "to_char(s.{target}, 'YYYY-MM-DD HH24:MI:SS'))").format(
                     name=sql.Literal(name), target=sql.Identifier(target)))
-        self._bulk_reject(kind, "handover_before_checkin", sql.SQL("s.t2 < s.t1"))
+        # the moments as the ORM's message gives them: the stored (UTC) ones
+        self._bulk_reject(kind, "handover_before_checkin", sql.SQL("s.t2 < s.t1"),
+                          args=sql.SQL("jsonb_build_object("
+                                       "'checkin', to_char(s.t1, 'YYYY-MM-DD HH24:MI:SS'), "
+                                       "'handover', to_char(s.t2, 'YYYY-MM-DD HH24:MI:SS'))"))
         self._bulk_check_history_odometer()
 
     def _bulk_check_history_odometer(self):
@@ -425,9 +429,11 @@ class AftersalesBulkImport(models.AbstractModel):
         table = self._bulk_table(kind)
         self.env.cr.execute(sql.SQL(
             "CREATE INDEX ON {} (ref2, day, lineno) WHERE n1 > 0").format(table))
+        # the statistics of the columns resolved since the COPY (NULL then)
+        self.env.cr.execute(sql.SQL("ANALYZE {}").format(table))
         readings = sql.SQL("""aftersales_odometer_reading r WHERE r.active
             AND r.vehicle_id = c.ref2
-            AND r.service_history_id IS DISTINCT FROM c.res_id""")
+            AND COALESCE(r.service_history_id, 0) != COALESCE(c.res_id, -1)""")
         # (UPDATE ... FROM cannot reach the updated row from a LATERAL: each check picks
         # the conflicting reading of every candidate row first)
         checks = (
@@ -439,11 +445,6 @@ class AftersalesBulkImport(models.AbstractModel):
                 SELECT r.odometer, r.date FROM {readings}
                    AND r.date > c.day AND r.odometer < c.n1
                  ORDER BY r.date, r.odometer LIMIT 1""").format(readings=readings)),
-            ("history_back", "last", "last_date", sql.SQL("""
-                SELECT e.n1, e.day FROM {table} e
-                 WHERE e.ref2 = c.ref2 AND e.n1 > 0 AND e.code IS NULL
-                   AND (e.day, e.lineno) < (c.day, c.lineno) AND e.n1 > c.n1
-                 ORDER BY e.day DESC, e.n1 DESC LIMIT 1""").format(table=table)),
         )
         for code, km, day, conflict in checks:
             self.env.cr.execute(sql.SQL("""
@@ -454,6 +455,28 @@ class AftersalesBulkImport(models.AbstractModel):
                          WHERE c.code IS NULL AND c.n1 > 0) x
                  WHERE x.lineno = s.lineno AND s.code IS NULL
             """).format(table=table, conflict=conflict), {"code": code, "km": km, "day": day})
+        # the file's own earlier visits of the vehicle (by day, then line): a window finds
+        # the rows below an earlier reading, then the reading named in the reason (the
+        # latest of those higher, as the ORM's message names it) for those few rows
+        self.env.cr.execute(sql.SQL("""
+            UPDATE {table} s SET code = 'history_back'
+              FROM (SELECT lineno, max(n1) OVER (
+                           PARTITION BY ref2 ORDER BY day, lineno
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+                      FROM {table} WHERE code IS NULL AND n1 > 0) w
+             WHERE w.lineno = s.lineno AND s.code IS NULL AND w.before > s.n1
+        """).format(table=table))
+        self.env.cr.execute(sql.SQL("""
+            UPDATE {table} s SET args = jsonb_build_object('last', x.n1, 'last_date', x.day)
+              FROM (SELECT c.lineno, hit.n1, hit.day FROM {table} c,
+                           LATERAL (SELECT e.n1, e.day FROM {table} e
+                                     WHERE e.ref2 = c.ref2 AND e.n1 > c.n1
+                                       AND e.code IS NULL
+                                       AND (e.day, e.lineno) < (c.day, c.lineno)
+                                     ORDER BY e.day DESC, e.n1 DESC LIMIT 1) hit
+                     WHERE c.code = 'history_back' AND c.args IS NULL) x
+             WHERE x.lineno = s.lineno
+        """).format(table=table))
 
     # ------------------------------------------------------------------ reasons
 
@@ -556,8 +579,8 @@ class AftersalesBulkImport(models.AbstractModel):
                      "visits already made.") % {"field": label, "date": args["date"]}
         if code == "handover_before_checkin":
             return _("The vehicle cannot be handed over (%(handover)s) before it was checked "
-                     "in (%(checkin)s).") % {"handover": values.get("date_handover"),
-                                             "checkin": values.get("date_checkin")}
+                     "in (%(checkin)s).") % {"handover": args["handover"],
+                                             "checkin": args["checkin"]}
         day = self._bulk_day_of(values, vehicle)
         if code == "history_back":
             return _("The odometer of %(vehicle)s cannot go back from %(last)d km (read on "
@@ -896,24 +919,55 @@ class AftersalesBulkImport(models.AbstractModel):
     # ------------------------------------------------------------------ derived state
 
     @api.model
+    def _bulk_recompute(self, records, names):
+        """The stored computed fields ``names`` of ``records`` by their own compute
+        methods (each once for all the records, in the cache), written with one UPDATE
+        (the ORM's recompute writes record by record)."""
+        Model = records.browse()
+        done = set()
+        for name in names:
+            field = Model._fields[name]
+            if field not in done:
+                field.compute_value(records)
+                done.update(Model._field_computed[field])
+        columns = [sql.SQL("%s::{}[]").format(sql.SQL(Model._fields[name].column_type[1]))
+                   for name in names]
+        values = [[] for _name in names]
+        for record in records:
+            written = record._convert_to_write({name: record[name] for name in names})
+            for index, name in enumerate(names):
+                # as the ORM stores it (a float rounded to its digits, False as NULL)
+                values[index].append(Model._fields[name].convert_to_column(
+                    written[name], record))
+        self.env.cr.execute(sql.SQL("""
+            UPDATE {table} r SET {assignments}
+              FROM unnest(%s::int[], {columns}) AS v(id, {names})
+             WHERE v.id = r.id
+        """).format(table=sql.Identifier(Model._table),
+                    assignments=sql.SQL(", ").join(
+                        sql.SQL("{0} = v.{0}").format(sql.Identifier(name)) for name in names),
+                    columns=sql.SQL(", ").join(columns),
+                    names=sql.SQL(", ").join(map(sql.Identifier, names))),
+            [records.ids] + values)
+        for name in names:
+            records._recompute_done(Model._fields[name])
+        Model.invalidate_cache(ids=records.ids)
+
+    @api.model
     def _bulk_refresh_derived(self, partner_ids, vehicle_ids, progress=None):
         """Compute the derived state of the loaded customers and vehicles once, after
         the load: the suite's stored computed fields (last visit, last service, km per
         day, next service, the warranty's coverage...) by the models' own compute
-        methods, a batch at a time, then the needs and the class of every customer as
-        the nightly scheduled actions compute them (set-based)."""
+        methods, a batch at a time and one UPDATE per batch, then the needs and the
+        class of every customer as the nightly scheduled actions compute them
+        (set-based)."""
         for model, ids in (("aftersales.vehicle", vehicle_ids), ("res.partner", partner_ids)):
             Model = self.env[model]
             names = [name for name, field in Model._fields.items()
                      if field.store and field.compute and not field.related
-                     and (field._module or "").startswith("aftersales_")]
+                     and field.column_type and (field._module or "").startswith("aftersales_")]
             for start in range(0, len(ids), RECOMPUTE_BATCH):
-                batch = Model.browse(ids[start:start + RECOMPUTE_BATCH])
-                for name in names:
-                    self.env.add_todo(Model._fields[name], batch)
-                Model.recompute()
-                self.env.cr.execute("SELECT 1")
-                Model.invalidate_cache()
+                self._bulk_recompute(Model.browse(ids[start:start + RECOMPUTE_BATCH]), names)
                 if progress:
                     progress(model, min(start + RECOMPUTE_BATCH, len(ids)), len(ids))
         needs = self.env["aftersales.need"]._refresh_needs_from_vehicles()
