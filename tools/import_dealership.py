@@ -124,7 +124,7 @@ def load(env, files, rejects_path, company=None, progress=None):
             vehicle_ids.update(ids)
         else:
             env.cr.execute("SELECT partner_id, vehicle_id FROM aftersales_service_history "
-                           "WHERE id = ANY(%s)", [ids])
+                           "WHERE id IN (SELECT unnest(%s::int[]))", [ids])
             for partner_id, vehicle_id in env.cr.fetchall():
                 partner_ids.add(partner_id)
                 vehicle_ids.add(vehicle_id)
@@ -138,7 +138,8 @@ def load(env, files, rejects_path, company=None, progress=None):
     # the owners of loaded vehicles too: their counts and last visits
     if vehicle_ids:
         env.cr.execute("SELECT DISTINCT partner_id FROM aftersales_vehicle "
-                       "WHERE id = ANY(%s) AND partner_id IS NOT NULL", [list(vehicle_ids)])
+                       "WHERE id IN (SELECT unnest(%s::int[])) AND partner_id IS NOT NULL",
+                       [list(vehicle_ids)])
         partner_ids.update(row[0] for row in env.cr.fetchall())
 
     def derived(model, done, total):

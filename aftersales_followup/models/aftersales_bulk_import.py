@@ -59,6 +59,8 @@ DATETIME_RE = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 INTEGER_RE = r"^-?\d+(\.0*)?$"
 NUMBER_RE = r"^-?(\d+\.?\d*|\.\d+)$"
 RECOMPUTE_BATCH = 2000
+# the staging tables, temporary: one per file
+STAGE = "aftersales_stage_"
 
 
 def column_of(name):
@@ -86,10 +88,6 @@ class AftersalesBulkImport(models.AbstractModel):
         """)
 
     @api.model
-    def _bulk_table(self, kind):
-        return sql.Identifier("aftersales_stage_" + kind)
-
-    @api.model
     def _bulk_stage(self, kind, stream):
         """Copy the CSV ``stream`` (text, header line first) of ``kind`` into its staging
         table. Returns (the file's columns, the number of rows)."""
@@ -103,7 +101,7 @@ class AftersalesBulkImport(models.AbstractModel):
                 "%(unknown)s. Its columns are: %(columns)s.") % {
                     "kind": kind, "unknown": ", ".join(unknown) or ", ".join(header),
                     "columns": ", ".join(COLUMNS[kind])})
-        table = self._bulk_table(kind)
+        table = sql.Identifier(STAGE + kind)
         cr = self.env.cr
         cr.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
         cr.execute(sql.SQL("""
@@ -138,7 +136,7 @@ class AftersalesBulkImport(models.AbstractModel):
             UPDATE {table} s SET code = {code}, args = {args}
               {extra}
              WHERE s.code IS NULL AND ({condition})
-        """).format(table=self._bulk_table(kind), code=sql.Literal(code),
+        """).format(table=sql.Identifier(STAGE + kind), code=sql.Literal(code),
                     args=args or sql.SQL("NULL"), condition=condition,
                     extra=sql.SQL("FROM ") + extra if extra else sql.SQL("")),
             params or {})
@@ -147,7 +145,7 @@ class AftersalesBulkImport(models.AbstractModel):
     def _bulk_set(self, kind, assignment, params=None, extra=None, condition=None):
         self.env.cr.execute(sql.SQL("UPDATE {table} s SET {assignment} {extra} "
                                     "WHERE s.code IS NULL {condition}").format(
-            table=self._bulk_table(kind), assignment=assignment,
+            table=sql.Identifier(STAGE + kind), assignment=assignment,
             extra=sql.SQL("FROM ") + extra if extra else sql.SQL(""),
             condition=sql.SQL("AND ") + condition if condition else sql.SQL("")),
             params or {})
@@ -169,14 +167,14 @@ class AftersalesBulkImport(models.AbstractModel):
                             THEN split_part(btrim({col}), '.', 2) ELSE btrim({col}) END
         """).format(col=col), condition=sql.SQL("COALESCE(btrim({}), '') != ''").format(col))
         # the statistics of the columns filled since the COPY (all NULL then)
-        self.env.cr.execute(sql.SQL("ANALYZE {}").format(self._bulk_table(kind)))
+        self.env.cr.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(STAGE + kind)))
         self._bulk_reject(kind, "duplicate_id", sql.SQL(
             "d.lineno = s.lineno AND d.first < s.lineno"),
             args=sql.SQL("jsonb_build_object('line', d.first)"),
             extra=sql.SQL("""(SELECT lineno, min(lineno) OVER (
                                      PARTITION BY xml_module, xml_name) AS first
                                 FROM {table} WHERE xml_name IS NOT NULL) d""").format(
-                table=self._bulk_table(kind)))
+                table=sql.Identifier(STAGE + kind)))
         table = sql.Identifier(self.env[model]._table)
         self._bulk_set(kind, sql.SQL("res_id = d.res_id"), {"model": model}, extra=sql.SQL(
             "ir_model_data d JOIN {table} r ON r.id = d.res_id").format(table=table),
@@ -294,7 +292,7 @@ class AftersalesBulkImport(models.AbstractModel):
             args=sql.SQL("jsonb_build_object('line', first.lineno)"),
             extra=sql.SQL("""(SELECT DISTINCT ON (vin) vin, lineno FROM {table}
                                WHERE code IS NULL ORDER BY vin, lineno) first""").format(
-                table=self._bulk_table(kind)))
+                table=sql.Identifier(STAGE + kind)))
         self._bulk_resolve_product(kind)
         self._bulk_check_date(kind, "handover_date", "d1")
         self._bulk_check_date(kind, "odometer_date", "d2")
@@ -426,7 +424,7 @@ class AftersalesBulkImport(models.AbstractModel):
         vehicle (by day, then line: of two readings that disagree the later one is
         refused)."""
         kind = "service_history"
-        table = self._bulk_table(kind)
+        table = sql.Identifier(STAGE + kind)
         self.env.cr.execute(sql.SQL(
             "CREATE INDEX ON {} (ref2, day, lineno) WHERE n1 > 0").format(table))
         # the statistics of the columns resolved since the COPY (NULL then)
@@ -454,7 +452,8 @@ class AftersalesBulkImport(models.AbstractModel):
                                LATERAL ({conflict}) AS hit(odometer, date)
                          WHERE c.code IS NULL AND c.n1 > 0) x
                  WHERE x.lineno = s.lineno AND s.code IS NULL
-            """).format(table=table, conflict=conflict), {"code": code, "km": km, "day": day})
+            """).format(table=table, conflict=sql.Composed([conflict])),
+                {"code": code, "km": km, "day": day})
         # the file's own earlier visits of the vehicle (by day, then line): a window finds
         # the rows below an earlier reading, then the reading named in the reason (the
         # latest of those higher, as the ORM's message names it) for those few rows
@@ -488,7 +487,7 @@ class AftersalesBulkImport(models.AbstractModel):
         self.env.cr.execute(sql.SQL(
             "SELECT lineno, code, args, vin, res_id, ref1, ref2, {columns} FROM {table} s "
             "WHERE code IS NOT NULL ORDER BY lineno").format(
-                table=self._bulk_table(kind), columns=sql.SQL(", ").join(
+                table=sql.Identifier(STAGE + kind), columns=sql.SQL(", ").join(
                     self._col(name) for name in header)))
         result = []
         for row in self.env.cr.fetchall():
@@ -630,7 +629,7 @@ class AftersalesBulkImport(models.AbstractModel):
         existing records with the columns the file gave. Returns (created, updated)."""
         Model = self.env[MODELS[kind]]
         table = sql.Identifier(Model._table)
-        stage = self._bulk_table(kind)
+        stage = sql.Identifier(STAGE + kind)
         cr = self.env.cr
         uid = self.env.uid
         cr.execute(sql.SQL("""
@@ -669,7 +668,7 @@ class AftersalesBulkImport(models.AbstractModel):
         Returns the number of records updated."""
         Model = self.env[MODELS[kind]]
         table = sql.Identifier(Model._table)
-        stage = self._bulk_table(kind)
+        stage = sql.Identifier(STAGE + kind)
         cr = self.env.cr
         given = {name: expression for name, expression in columns.items()
                  if name in {h.split("/")[0] for h in header}}
@@ -685,8 +684,8 @@ class AftersalesBulkImport(models.AbstractModel):
             cr.execute(sql.SQL("""
                 SELECT r.id, r.{name}, {value} FROM {table} r JOIN {stage} s ON s.res_id = r.id
                  WHERE s.code IS NULL AND r.{name} IS DISTINCT FROM {value}
-            """).format(name=sql.Identifier(name), value=given[name], table=table,
-                        stage=stage))
+            """).format(name=sql.Identifier(name), value=sql.Composed([given[name]]),
+                        table=table, stage=stage))
             changes = [(res_id, old or False, new or False)
                        for res_id, old, new in cr.fetchall()]
             if changes:
@@ -705,14 +704,14 @@ class AftersalesBulkImport(models.AbstractModel):
     def _bulk_new_ids(self, kind):
         self.env.cr.execute(sql.SQL(
             "SELECT COALESCE(new_id, res_id) FROM {} WHERE code IS NULL ORDER BY lineno")
-            .format(self._bulk_table(kind)))
+            .format(sql.Identifier(STAGE + kind)))
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _bulk_subscribe_creator(self, kind):
         """The creator follows each new record, as mail.thread's create subscribes it."""
         self.env.cr.execute(sql.SQL(
             "SELECT new_id FROM {} WHERE code IS NULL AND new_id IS NOT NULL").format(
-                self._bulk_table(kind)))
+                sql.Identifier(STAGE + kind)))
         ids = [row[0] for row in self.env.cr.fetchall()]
         self.env["aftersales.bulk.trace"]._subscribe(
             MODELS[kind], ids, [self.env.uid] * len(ids))
@@ -769,7 +768,7 @@ class AftersalesBulkImport(models.AbstractModel):
         self.env.cr.execute(sql.SQL("""
             SELECT p.id FROM res_partner p JOIN {stage} s ON s.res_id = p.id
              WHERE s.code IS NULL AND p.aftersales_user_id IS DISTINCT FROM s.ref1
-        """).format(stage=self._bulk_table("customers")))
+        """).format(stage=sql.Identifier(STAGE + "customers")))
         partners = self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
         return {partner.id: partner._aftersales_officer() for partner in partners}
 
@@ -777,7 +776,7 @@ class AftersalesBulkImport(models.AbstractModel):
     def _bulk_load_vehicles(self, header, company):
         """Check and write the staged vehicles and their odometer readings."""
         self._bulk_check_vehicles(company)
-        stage = self._bulk_table("vehicles")
+        stage = sql.Identifier(STAGE + "vehicles")
         columns = {
             "vin": sql.SQL("s.vin"), "license_plate": self._text("license_plate"),
             "product_id": sql.SQL("s.ref2"), "partner_id": sql.SQL("s.ref1"),
@@ -838,7 +837,7 @@ class AftersalesBulkImport(models.AbstractModel):
         """Check and write the staged service history, its odometer readings, the
         customer files it opens and the needs it fulfilled."""
         self._bulk_check_history(company)
-        stage = self._bulk_table("service_history")
+        stage = sql.Identifier(STAGE + "service_history")
         cr = self.env.cr
         uid = self.env.uid
         columns = {
@@ -951,7 +950,8 @@ class AftersalesBulkImport(models.AbstractModel):
             [records.ids] + values)
         for name in names:
             records._recompute_done(Model._fields[name])
-        Model.invalidate_cache(ids=records.ids)
+        # the whole cache: the readings, products, visits read for the batch too
+        Model.invalidate_cache()
 
     @api.model
     def _bulk_refresh_derived(self, partner_ids, vehicle_ids, progress=None):

@@ -420,7 +420,7 @@ class AftersalesVehicle(models.Model):
             WITH last AS (
                 SELECT DISTINCT ON (r.vehicle_id) r.vehicle_id, r.odometer, r.date
                   FROM aftersales_odometer_reading r
-                 WHERE r.active AND r.vehicle_id = ANY(%(ids)s)
+                 WHERE r.active AND r.vehicle_id IN (SELECT unnest(%(ids)s::int[]))
                  ORDER BY r.vehicle_id, r.date DESC, r.odometer DESC, r.id DESC
             ), old AS (
                 SELECT v.id, v.odometer FROM aftersales_vehicle v
