@@ -12,6 +12,7 @@ each reason and the good rows loaded; a second load changes nothing; the day-one
 scheduled actions create no flood. What the command deliberately leaves out (the
 creation tracking messages) is asserted too."""
 import csv
+import datetime
 import os
 import subprocess
 import sys
@@ -36,7 +37,6 @@ TABLES = (("res_partner", "res.partner"), ("aftersales_vehicle", "aftersales.veh
 # columns that differ between any two loads (ids, moments) or are told apart below
 SKIPPED = {"id", "create_date", "write_date", "message_last_post", "date_init",
            "date_update", "signup_token", "signup_expiration", "calendar_last_notif_ack"}
-NOW = "2025-01-06 02:00:00"
 
 
 @pytest.fixture
@@ -79,12 +79,12 @@ def odoo_env(db):
 
 
 def run_crons(db):
-    """The nightly scheduled actions of day one, at the same moment in both copies."""
+    """The nightly scheduled actions of day one (today)."""
     with own_environments():
         cr, env = odoo_env(db)
         try:
-            env["aftersales.call"]._cron_generate_due_calls(now=NOW)
-            env["aftersales.need"]._cron_refresh_needs(now=NOW)
+            env["aftersales.call"]._cron_generate_due_calls()
+            env["aftersales.need"]._cron_refresh_needs()
             cr.commit()
         finally:
             cr.close()
@@ -136,6 +136,12 @@ def snapshot(db):
                        GROUP BY 1, 2, 3, 4""", [partner_ids])
         result["calls"] = sorted((xmlid["res.partner", p], s, d, r, n)
                                  for p, s, d, r, n in cr.fetchall())
+        cr.execute("""SELECT count(*) FROM aftersales_call
+                       WHERE partner_id = ANY(%s) AND need_id IS NULL""", [partner_ids])
+        result["calls_not_reminders"] = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM survey_user_input WHERE partner_id = ANY(%s)",
+                   [partner_ids])
+        result["surveys"] = cr.fetchone()[0]
         cr.execute("""SELECT count(*) FROM mail_mail m JOIN mail_message mm
                           ON mm.id = m.mail_message_id
                        WHERE mm.model = 'res.partner' AND mm.res_id = ANY(%s)
@@ -202,6 +208,13 @@ def test_command_loads_the_sample_dealership_as_the_standard_import_does(copies,
     assert command_day["calls"] == import_day["calls"]
     assert command_day["needs"] == import_day["needs"]
     assert command_day["mails"] == import_day["mails"]
+    # no flood: the history's old handovers start no follow-up call, survey or thank-you
+    # email; the calls of day one are reminders of needs really due
+    assert command_day["calls_not_reminders"] == import_day["calls_not_reminders"] == 0
+    assert command_day["surveys"] == import_day["surveys"] == 0
+    # (the dealership's today may be UTC's tomorrow)
+    latest = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    assert all(date_due <= latest for _p, _s, date_due, _r, _n in command_day["calls"])
 
 
 def write_csv(path, rows):
