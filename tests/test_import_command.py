@@ -364,3 +364,17 @@ def test_loading_again_updates_and_never_duplicates(copies, tmp_path):
         assert after[part] == before[part], part
     # (as a second standard import would: the file's empty class is written back and
     # tracked, and the classification run at the end gives the class again, tracked)
+
+
+def test_only_an_after_sales_manager_loads_a_dealership(copies, tmp_path):
+    db = copies()
+    proc = command(db, "--user", "officer", SAMPLE, rejects=str(tmp_path / "rejects.csv"))
+    assert proc.returncode != 0
+    assert "not an after-sales manager" in proc.stderr
+    connection = psycopg2.connect(dbname=db)
+    try:
+        cr = connection.cursor()
+        cr.execute("SELECT count(*) FROM ir_model_data WHERE module = 'sample_dms'")
+        assert cr.fetchone()[0] == 0
+    finally:
+        connection.close()

@@ -202,6 +202,11 @@ def main(argv=None):
         user = env["res.users"].search([("login", "=", args.user)], limit=1)
         if not user:
             raise SystemExit("error: no user with the login %s." % args.user)
+        # the load writes what only a supervisor may (the customers' officers, the
+        # history): as the Import button would refuse it to anyone else
+        if not user.has_group("aftersales_followup.group_aftersales_manager"):
+            raise SystemExit("error: %s is not an after-sales manager: only a manager loads "
+                             "a dealership." % args.user)
         context = {"lang": args.lang or user.lang or "en_US", "tz": user.tz}
         env = odoo.api.Environment(cr, user.id, context)
         company = env["res.company"].browse(args.company) if args.company else None
