@@ -90,14 +90,14 @@ def run_crons(db):
             cr.close()
 
 
-def snapshot(db):
+def snapshot(db, module="sample_dms"):
     """Every column of the imported rows (by external id; links to imported rows as
     external ids too), their readings, needs, followers and messages."""
     connection = psycopg2.connect(dbname=db)
     try:
         cr = connection.cursor()
         cr.execute("""SELECT model, res_id, module || '.' || name FROM ir_model_data
-                       WHERE module = 'sample_dms'""")
+                       WHERE module = %s""", [module])
         xmlid = {(model, res_id): name for model, res_id, name in cr.fetchall()}
         links = {"commercial_partner_id": "res.partner", "partner_id": "res.partner",
                  "vehicle_id": "aftersales.vehicle"}
@@ -162,6 +162,50 @@ def snapshot(db):
         return result
     finally:
         connection.close()
+
+
+def assertSameRows(command_rows, import_rows):
+    for table, _model in TABLES:
+        assert sorted(command_rows[table]) == sorted(import_rows[table])
+        for key, values in import_rows[table].items():
+            differences = {name: (command_rows[table][key].get(name), value)
+                           for name, value in values.items()
+                           if command_rows[table][key].get(name) != value}
+            assert not differences, (table, key, differences)
+    for part in ("readings", "needs", "followers"):
+        assert command_rows[part] == import_rows[part], part
+
+
+TEMPLATES = os.path.join(ROOT, "aftersales_followup", "static", "import_templates")
+
+
+def test_command_loads_the_templates_as_the_standard_import_does(copies, tmp_path):
+    """The Import button's CSV templates (label headers, Chinese and English) through
+    the command, the Chinese ones first then the English ones again (an update), and
+    through base_import."""
+    by_command, by_import = copies(), copies()
+    for lang in ("zh_CN", "en"):
+        proc = command(by_command, "--lang", "zh_CN" if lang == "zh_CN" else "en_US",
+                       *[os.path.join(TEMPLATES, "%s_%s.csv" % (kind, lang))
+                         for kind in ("customers", "vehicles", "service_history")],
+                       rejects=str(tmp_path / "rejects.csv"))
+        assert proc.returncode == 0, proc.stderr + str(rejects_of(tmp_path / "rejects.csv"))
+    assert "customers: 3 validated, 0 refused, 0 inserted, 3 updated" in proc.stderr
+    with own_environments():
+        cr, env = odoo_env(by_import)
+        try:
+            messages = standard_import(env, TEMPLATES, names={
+                kind: "%s_en.csv" % kind for kind in ("customers", "vehicles",
+                                                      "service_history")})
+            assert all(m == [] for m in messages.values()), messages
+            env["aftersales.need"]._refresh_needs_from_vehicles()
+            env["aftersales.customer.class"]._classify_customers()
+            cr.commit()
+        finally:
+            cr.close()
+    command_rows, import_rows = snapshot(by_command, "old_dms"), snapshot(by_import, "old_dms")
+    assert len(import_rows["aftersales_vehicle"]) >= 3
+    assertSameRows(command_rows, import_rows)
 
 
 def test_command_loads_the_sample_dealership_as_the_standard_import_does(copies, tmp_path):

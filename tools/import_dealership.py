@@ -33,6 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import odoo_py311  # noqa: E402,F401  (the venv's .pth loads it too; harmless twice)
 import odoo  # noqa: E402
+import odoo.exceptions  # noqa: E402
 
 FILE_NAMES = {"customers": "customers.csv", "vehicles": "vehicles.csv",
               "service_history": "service_history.csv"}
@@ -212,7 +213,10 @@ def main(argv=None):
         company = env["res.company"].browse(args.company) if args.company else None
         if company and not company.exists():
             raise SystemExit("error: no company with the id %s." % args.company)
-        result = load(env, files, rejects, company, progress)
+        try:
+            result = load(env, files, rejects, company, progress)
+        except odoo.exceptions.UserError as error:
+            raise SystemExit("error: %s" % error.name)
     refused = sum(r["refused"] for k, r in result.items() if k in KINDS)
     return 1 if refused else 0
 

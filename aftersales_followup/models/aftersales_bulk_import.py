@@ -93,7 +93,7 @@ class AftersalesBulkImport(models.AbstractModel):
         table. Returns (the file's columns, the number of rows)."""
         import csv
         header = next(csv.reader([stream.readline().lstrip("\ufeff")]))
-        header = [name.strip() for name in header]
+        header = self._bulk_header(kind, [name.strip() for name in header])
         unknown = [name for name in header if name not in COLUMNS[kind]]
         if unknown or len(set(header)) != len(header):
             raise UserError(_(
@@ -125,6 +125,36 @@ class AftersalesBulkImport(models.AbstractModel):
         count = cr.fetchone()[0]
         cr.execute(sql.SQL("ANALYZE {}").format(table))
         return header, count
+
+    def _bulk_langs(self):
+        """The user's language, then English, then every other installed one."""
+        langs = [self.env.lang or "en_US", "en_US"]
+        langs += self.env["res.lang"].search([]).mapped("code")
+        return list(dict.fromkeys(langs))
+
+    def _bulk_header(self, kind, header):
+        """The file's columns as technical names: a label (the import templates'
+        headers, in any installed language) is mapped by base_import's own matching,
+        as the Import button's dialog maps it."""
+        Import = self.env["base_import.import"]
+        fields_of = {}
+        columns = []
+        for name in header:
+            column = name if name in COLUMNS[kind] else None
+            for lang in self._bulk_langs() if column is None else ():
+                if lang not in fields_of:
+                    fields_of[lang] = Import.with_context(lang=lang).get_fields(MODELS[kind])
+                # the columns the command reads only: a label may be another field's
+                # too ("电话" is both the phone and the calls in Chinese)
+                known = [field for field in fields_of[lang]
+                         if any(c.split("/")[0] == field["name"] for c in COLUMNS[kind])]
+                match = Import.with_context(lang=lang)._match_header(name, known, {})
+                path = "/".join(field["name"] for field in match)
+                if path in COLUMNS[kind]:
+                    column = path
+                    break
+            columns.append(column or name)
+        return columns
 
     # ------------------------------------------------------------------ checks
 
@@ -334,9 +364,9 @@ class AftersalesBulkImport(models.AbstractModel):
               WHERE p.active AND t.name = btrim({col}) ORDER BY p.id LIMIT 1),
             (SELECT p.id FROM product_product p
                JOIN ir_translation tr ON tr.res_id = p.product_tmpl_id
-                AND tr.name = 'product.template,name' AND tr.lang = %(lang)s
+                AND tr.name = 'product.template,name' AND tr.lang IN %(langs)s
               WHERE p.active AND tr.value = btrim({col}) ORDER BY p.id LIMIT 1))
-        """).format(col=col), {"lang": self.env.lang or "en_US"},
+        """).format(col=col), {"langs": tuple(self._bulk_langs())},
             condition=sql.SQL("COALESCE(btrim({}), '') != ''").format(col))
         self._bulk_reject(kind, "no_match_name", sql.SQL(
             "COALESCE(btrim({col}), '') != '' AND s.ref2 IS NULL").format(col=col),
@@ -364,8 +394,10 @@ class AftersalesBulkImport(models.AbstractModel):
         for key, label in field.selection:
             labels[key.lower()] = key
             labels[label.lower()] = key
-        for key, label in field._description_selection(self.env):
-            labels[label.lower()] = key
+        for lang in self._bulk_langs():
+            for key, label in field._description_selection(self.env(context=dict(
+                    self.env.context, lang=lang))):
+                labels.setdefault(label.lower(), key)
         work = self._col("work_kind")
         self._bulk_set(kind, sql.SQL("""kind_key = COALESCE(
             (SELECT m.key FROM unnest(%(labels)s::text[], %(keys)s::text[]) AS m(label, key)

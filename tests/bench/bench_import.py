@@ -106,25 +106,29 @@ def write_files(directory, customers, vehicles, visits, prefix="bench", first=1)
 
 # ------------------------------------------------------------------------------ Odoo's import
 
-def standard_import(env, directory, kinds=("customers", "vehicles", "service_history")):
-    """The three files of ``directory`` through Odoo's standard import (base_import, as
-    the Import button sends them: the header's technical names as the fields), in load
-    order. Returns {kind: messages}; a file with an error imports nothing."""
+def standard_import(env, directory, kinds=("customers", "vehicles", "service_history"),
+                    names=None):
+    """The three files of ``directory`` (``names``: {kind: file name}, default
+    KIND.csv) through Odoo's standard import (base_import, as the Import button sends
+    them: each header mapped as the dialog maps it), in load order. Returns {kind:
+    messages}; a file with an error imports nothing."""
     result = {}
     for kind, model in MODELS:
         if kind not in kinds:
             continue
-        path = os.path.join(directory, kind + ".csv")
+        path = os.path.join(directory, (names or {}).get(kind, kind + ".csv"))
         if not os.path.exists(path):
             continue
         with open(path, "rb") as stream:
             content = stream.read()
-        header = next(csv.reader([content.decode("utf-8-sig").splitlines()[0]]))
         wizard = env["base_import.import"].create({
             "res_model": model, "file": content, "file_type": "text/csv"})
-        # the dialog's options: parse_preview tells the date formats from the rows
-        options = wizard.parse_preview(dict(OPTIONS))["options"]
-        result[kind] = wizard.do(header, options, dryrun=False)
+        # the dialog's options and mapping: parse_preview tells the date formats from
+        # the rows and matches the headers (technical names or labels) to fields
+        preview = wizard.parse_preview(dict(OPTIONS))
+        header = ["/".join(preview["matches"][index]) if preview["matches"].get(index)
+                  else False for index in range(len(preview["headers"]))]
+        result[kind] = wizard.do(header, preview["options"], dryrun=False)
     return result
 
 
