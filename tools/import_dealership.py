@@ -144,7 +144,9 @@ def load(env, files, rejects_path, company=None, progress=None):
         partner_ids.update(row[0] for row in env.cr.fetchall())
 
     def derived(model, done, total):
-        progress.line("derived state: %s %d / %d" % (model, done, total))
+        # about every tenth of the records, and at the end
+        if done == total or done * 10 // total != (done - Bulk._bulk_batch()) * 10 // total:
+            progress.line("derived state: %s %d / %d" % (model, done, total))
     needs = Bulk._bulk_refresh_derived(sorted(partner_ids), sorted(vehicle_ids), derived)
     env.cr.commit()
     result["derived"] = {"customers": len(partner_ids), "vehicles": len(vehicle_ids),

@@ -950,6 +950,11 @@ class AftersalesBulkImport(models.AbstractModel):
     # ------------------------------------------------------------------ derived state
 
     @api.model
+    def _bulk_batch(self):
+        """How many records the derived state is computed for at a time."""
+        return RECOMPUTE_BATCH
+
+    @api.model
     def _bulk_recompute(self, records, names):
         """The stored computed fields ``names`` of ``records`` by their own compute
         methods (each once for all the records, in the cache), written with one UPDATE
