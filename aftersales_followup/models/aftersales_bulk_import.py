@@ -345,6 +345,10 @@ class AftersalesBulkImport(models.AbstractModel):
             "AND v.handover_date IS DISTINCT FROM s.d1"),
             args=sql.SQL("jsonb_build_object('field', 'handover_date')"),
             extra=sql.SQL("aftersales_vehicle v"))
+        self._bulk_reject(kind, "frozen", sql.SQL(
+            "v.id = s.res_id AND v.company_id != s.company_id"),
+            args=sql.SQL("jsonb_build_object('field', 'company_id')"),
+            extra=sql.SQL("aftersales_vehicle v"))
         self._bulk_reject(kind, "odometer_back", sql.SQL(
             "v.id = s.res_id AND s.n1 < v.odometer"),
             args=sql.SQL("jsonb_build_object('vehicle', v.name, 'last', v.odometer)"),
@@ -442,6 +446,11 @@ class AftersalesBulkImport(models.AbstractModel):
                              "to_char(s.{target}, 'YYYY-MM-DD HH24:MI:SS'))").format(
                     name=sql.Literal(name), target=sql.Identifier(target)))
         # the moments as the ORM's message gives them: the stored (UTC) ones
+        # an update: the visit's company is frozen once created
+        self._bulk_reject(kind, "frozen", sql.SQL(
+            "h.id = s.res_id AND h.company_id != s.company_id"),
+            args=sql.SQL("jsonb_build_object('field', 'company_id')"),
+            extra=sql.SQL("aftersales_service_history h"))
         self._bulk_reject(kind, "handover_before_checkin", sql.SQL("s.t2 < s.t1"),
                           args=sql.SQL("jsonb_build_object("
                                        "'checkin', to_char(s.t1, 'YYYY-MM-DD HH24:MI:SS'), "
@@ -587,7 +596,7 @@ class AftersalesBulkImport(models.AbstractModel):
             return _("The odometer cannot be negative.")
         if code == "frozen":
             try:
-                Vehicle._aftersales_refuse_fields([field])
+                self.env[MODELS[kind]]._aftersales_refuse_fields([field])
             except AccessError as error:
                 return error.name
         if code == "odometer_back":

@@ -105,3 +105,21 @@ class TestBulkImport(AftersalesCommon):
         customer.invalidate_cache()
         self.assertEqual(customer.city, "苏州")
         self.assertEqual(self.env["res.partner"].search_count([("name", "=", "王芳芳 (unit)")]), 1)
+
+    def test_loading_again_refuses_what_is_frozen_once_set(self):
+        text = ("id,vin,handover_date\nunit.frozen,LSGUNT00000000002,%s\n"
+                % self.days_from_today(-100))
+        self.assertEqual(self.load("vehicles", text)[0], (1, 0))
+        # the warranty start is corrected by a manager with a reason, not by a load
+        (created, updated), refused = self.load("vehicles", text.replace(
+            self.days_from_today(-100), self.days_from_today(-90)))
+        self.assertEqual((created, updated), (0, 0))
+        self.assertIn("Handover date", refused["unit.frozen"])
+        # nor does a load move a vehicle to another dealership
+        Bulk = self.env["aftersales.bulk.import"]
+        Bulk._bulk_prepare()
+        header, _count = Bulk._bulk_stage("vehicles", io.StringIO(text))
+        self.assertEqual(Bulk._bulk_load_vehicles(header, self.company2), (0, 0))
+        [(_line, _values, reason)] = Bulk._bulk_rejects("vehicles")
+        self.assertIn("Company", reason)
+        self.assertEqual(self.env.ref("unit.frozen").handover_date, self.days_from_today(-100))
