@@ -28,6 +28,7 @@ import os
 import resource
 import sys
 import time
+import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -40,15 +41,21 @@ FILE_NAMES = {"customers": "customers.csv", "vehicles": "vehicles.csv",
 KINDS = ("customers", "vehicles", "service_history")
 
 
+def fail(message):
+    """Stop with ``message`` and the exit status of an error (2)."""
+    sys.stderr.write("error: %s\n" % message)
+    sys.exit(2)
+
+
 def kind_of(path):
     name = os.path.basename(path).lower()
     for kind, word in (("service_history", "history"), ("vehicles", "vehicle"),
                        ("customers", "customer")):
         if word in name:
             return kind
-    raise SystemExit("error: cannot tell whether %s holds customers, vehicles or service "
-                     "history: name it customers*.csv, vehicles*.csv or *history*.csv, or "
-                     "use --customers/--vehicles/--history." % path)
+    fail("cannot tell whether %s holds customers, vehicles or service history: name it "
+         "customers*.csv, vehicles*.csv or *history*.csv, or use --customers/--vehicles/"
+         "--history." % path)
 
 
 def files_of(args):
@@ -61,13 +68,13 @@ def files_of(args):
         elif os.path.exists(path):
             files[kind_of(path)] = path
         else:
-            raise SystemExit("error: %s does not exist." % path)
+            fail("%s does not exist." % path)
     for kind, path in (("customers", args.customers), ("vehicles", args.vehicles),
                        ("service_history", args.history)):
         if path:
             files[kind] = path
     if not files:
-        raise SystemExit("error: no file to load (give a directory or files).")
+        fail("no file to load (give a directory or files).")
     return files
 
 
@@ -168,7 +175,9 @@ def main(argv=None):
         epilog="Good rows are imported and bad rows are refused (written to the rejects "
                "file with their line and reason); a load can be run again with the same "
                "or corrected files: the external ids of the id column update, never "
-               "duplicate.")
+               "duplicate. Exit status: 0 when every row was loaded, 1 when rows were "
+               "refused, 2 or more on an error (nothing of the file being loaded is "
+               "kept; the files before it stay loaded).")
     parser.add_argument("paths", nargs="*", metavar="DIRECTORY_OR_FILE",
                         help="a directory with customers.csv, vehicles.csv and "
                              "service_history.csv, or files named after what they hold")
@@ -204,24 +213,29 @@ def main(argv=None):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         user = env["res.users"].search([("login", "=", args.user)], limit=1)
         if not user:
-            raise SystemExit("error: no user with the login %s." % args.user)
+            fail("no user with the login %s." % args.user)
         # the load writes what only a supervisor may (the customers' officers, the
         # history): as the Import button would refuse it to anyone else
         if not user.has_group("aftersales_followup.group_aftersales_manager"):
-            raise SystemExit("error: %s is not an after-sales manager: only a manager loads "
-                             "a dealership." % args.user)
+            fail("%s is not an after-sales manager: only a manager loads a dealership."
+                 % args.user)
         context = {"lang": args.lang or user.lang or "en_US", "tz": user.tz}
         env = odoo.api.Environment(cr, user.id, context)
         company = env["res.company"].browse(args.company) if args.company else None
         if company and not company.exists():
-            raise SystemExit("error: no company with the id %s." % args.company)
+            fail("no company with the id %s." % args.company)
         try:
             result = load(env, files, rejects, company, progress)
         except odoo.exceptions.UserError as error:
-            raise SystemExit("error: %s" % error.name)
+            fail("%s" % error.name)
     refused = sum(r["refused"] for k, r in result.items() if k in KINDS)
     return 1 if refused else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception:  # pylint: disable=broad-except
+        # an unexpected failure: its traceback, and the status of an error
+        traceback.print_exc()
+        sys.exit(3)
