@@ -286,6 +286,35 @@ class AftersalesBulkImport(models.AbstractModel):
                                      "::int").format(col=col))
         self._bulk_reject(kind, "odometer_negative", sql.SQL("s.n1 < 0"))
 
+    def _bulk_check_company_links(self, kind, links):
+        """A link to a record of another dealership is refused (the models'
+        ``_aftersales_company_links``): ``links`` is {field: (table, staging column)};
+        the row's company and its parent companies are allowed, a record without a
+        company too."""
+        pairs = []
+        for company in self.env["res.company"].sudo().search([]):
+            parent = company
+            while parent:
+                pairs.append((company.id, parent.id))
+                parent = parent.parent_id
+        Model = self.env[MODELS[kind]]
+        for name in Model._aftersales_company_links:
+            if name not in links:
+                continue
+            table, column = links[name]
+            self._bulk_reject(kind, "other_company", sql.SQL("""
+                t.id = s.{column} AND t.company_id IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM unnest(%(rows)s::int[], %(allowed)s::int[])
+                                           AS a(company_id, allowed_id)
+                                 WHERE a.company_id = s.company_id
+                                   AND a.allowed_id = t.company_id)""").format(
+                column=sql.Identifier(column)),
+                args=sql.SQL("jsonb_build_object('field', {name}, 'target', t.id, "
+                             "'other', t.company_id, 'company', s.company_id)").format(
+                    name=sql.Literal(name)),
+                params={"rows": [p[0] for p in pairs], "allowed": [p[1] for p in pairs]},
+                extra=sql.SQL("{} t").format(sql.Identifier(table)))
+
     def _bulk_input_tz(self):
         """The time zone Odoo's import reads datetimes in (ir.fields.converter)."""
         return self.env["ir.fields.converter"]._input_tz().zone
@@ -302,6 +331,8 @@ class AftersalesBulkImport(models.AbstractModel):
                           extra=sql.SQL("res_users u"))
         self._bulk_resolve_xmlid(kind, "aftersales_class_id/id", "ref2",
                                  "aftersales.customer.class")
+        self._bulk_check_company_links(kind, {
+            "aftersales_class_id": ("aftersales_customer_class", "ref2")})
 
     def _bulk_check_vehicles(self, company):
         kind = "vehicles"
@@ -309,6 +340,7 @@ class AftersalesBulkImport(models.AbstractModel):
             vin=normalize_vin_sql(self._col("vin"))), {"company": company.id})
         self._bulk_check_ids(kind)
         self._bulk_resolve_xmlid(kind, "partner_id/id", "ref1", "res.partner")
+        self._bulk_check_company_links(kind, {"partner_id": ("res_partner", "ref1")})
         # one rule, in Python for the ORM and its SQL twin here (check_vin_sql)
         self._bulk_reject(kind, "vin_invalid", sql.SQL("{} IS NOT NULL").format(
             check_vin_sql(sql.SQL("s.vin"))))
@@ -425,6 +457,9 @@ class AftersalesBulkImport(models.AbstractModel):
         self._bulk_set(kind, sql.SQL("day = {}").format(
             self.env["res.company"]._aftersales_local_date_sql(
                 sql.SQL("s.t1"), "s.company_id")))
+        self._bulk_check_company_links(kind, {
+            "partner_id": ("res_partner", "ref1"), "vehicle_id": ("aftersales_vehicle", "ref2"),
+            "user_id": ("res_users", "ref3")})
         # the vehicle is the customer's (the same customer file)
         self._bulk_reject(kind, "no_owner", sql.SQL("v.id = s.ref2 AND v.partner_id IS NULL"),
                           extra=sql.SQL("aftersales_vehicle v"))
@@ -581,6 +616,16 @@ class AftersalesBulkImport(models.AbstractModel):
                      "of %(customer)s must be an internal user.") % {
                          "user": self.env["res.users"].browse(args["user"]).name,
                          "customer": values.get("name")}
+        if code == "other_company":
+            target = self.env[self.env[MODELS[kind]]._fields[field].comodel_name].browse(
+                args["target"])
+            company = self.env["res.company"].browse(args["company"])
+            return _("%(record)s belongs to %(company)s, but its %(field)s "
+                     "%(target)s belongs to %(other)s.") % {
+                         "record": values.get("name") or vin or values.get("source_ref")
+                         or values.get("id"), "company": company.name, "field": label,
+                         "target": target.display_name,
+                         "other": self.env["res.company"].browse(args["other"]).name}
         if code == "vin_invalid":
             return Vehicle._vin_error_message(vin)
         if code == "vin_taken":

@@ -123,3 +123,13 @@ class TestBulkImport(AftersalesCommon):
         [(_line, _values, reason)] = Bulk._bulk_rejects("vehicles")
         self.assertIn("Company", reason)
         self.assertEqual(self.env.ref("unit.frozen").handover_date, self.days_from_today(-100))
+
+    def test_a_link_to_another_dealerships_record_is_refused(self):
+        other = self.env["res.partner"].create({"name": "Other dealership's customer",
+                                                "company_id": self.company2.id})
+        self.env["ir.model.data"].create({"module": "unit", "name": "c_other",
+                                          "model": "res.partner", "res_id": other.id})
+        (created, updated), refused = self.load("vehicles", (
+            "id,vin,partner_id/id\nunit.v_other,LSGUNT00000000003,unit.c_other\n"))
+        self.assertEqual((created, updated), (0, 0))
+        self.assertIn("belongs to %s" % self.company2.name, refused["unit.v_other"])
