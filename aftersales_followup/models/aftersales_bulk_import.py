@@ -20,11 +20,12 @@ not give (``default_get``: company, language, time zone...), create/write uid an
 the creator following each customer and vehicle, the odometer readings a vehicle and a
 visit record, the customer file a visit opens (after-sales flag, default officer), the
 needs a maintenance or tyre visit fulfilled, a changed officer's open calls moved, the
-tracking of fields changed on records that already existed. Deliberately left out (tested
-in tests/test_import_command.py): the creation tracking messages of each new customer and
-vehicle and the tracking of the odometer the service history moves forward (hundreds of
-thousands of chatter notes nobody reads; the load itself is the trace, in the server log
-and the command's summary)."""
+tracking of the links changed on records that already existed (officer, class, owner).
+Deliberately left out (tested in tests/test_import_command.py): the creation tracking
+messages of each new customer and vehicle, the tracking of the odometer the service
+history moves forward and of the texts, boxes, days and numbers a second load changes
+(hundreds of thousands of chatter notes nobody reads; the load itself is the trace: the
+command's progress lines, summary and rejects file)."""
 import logging
 
 from psycopg2 import sql
@@ -765,7 +766,11 @@ class AftersalesBulkImport(models.AbstractModel):
         trace = self.env["aftersales.bulk.trace"]
         for name in given:
             field = Model._fields[name]
-            if not getattr(field, "track_visibility", None):
+            # the tracking the set-based trace posts (selections and links: the officer,
+            # the class, the owner); a changed text, box, day or number of an existing
+            # record is left untracked (its write date says when the load changed it)
+            if not getattr(field, "track_visibility", None) \
+                    or field.type not in ("selection", "many2one"):
                 continue
             cr.execute(sql.SQL("""
                 SELECT r.id, r.{name}, {value} FROM {table} r JOIN {stage} s ON s.res_id = r.id

@@ -133,3 +133,16 @@ class TestBulkImport(AftersalesCommon):
             "id,vin,partner_id/id\nunit.v_other,LSGUNT00000000003,unit.c_other\n"))
         self.assertEqual((created, updated), (0, 0))
         self.assertIn("belongs to %s" % self.company2.name, refused["unit.v_other"])
+
+    def test_loading_again_tracks_a_new_officer_and_changes_the_rest(self):
+        text = "id,name,aftersales_user_id,do_not_call\nunit.tracked,赵六 (unit),%s,0\n"
+        self.load("customers", text % self.officer.login)
+        customer = self.env.ref("unit.tracked")
+        messages = customer.message_ids
+        self.assertEqual(self.load("customers", (text % self.supervisor.login).replace(
+            ",0\n", ",1\n"))[0], (0, 1))
+        customer.invalidate_cache()
+        self.assertEqual((customer.aftersales_user_id, customer.do_not_call),
+                         (self.supervisor, True))
+        new = customer.message_ids - messages
+        self.assertEqual(new.mapped("tracking_value_ids.field"), ["aftersales_user_id"])
