@@ -747,6 +747,9 @@ class AftersalesBulkImport(models.AbstractModel):
               FROM {stage} s WHERE s.new_id IS NOT NULL AND s.xml_name IS NOT NULL
                AND s.code IS NULL
         """).format(stage=stage), {"model": MODELS[kind], "uid": uid})
+        # the trace of the load in the server log (the records' chatters stay quiet)
+        _logger.info("initial load by %s: %d %s created", self.env.user.login, created,
+                     MODELS[kind])
         return created
 
     def _bulk_update(self, kind, columns, header):
