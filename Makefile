@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. All logic lives in tools/aftersales.sh.
-.PHONY: run test lint bench bench-jobs loadtest venv test-odoo test-core test-wheels
+.PHONY: run test lint bench bench-jobs bench-import import loadtest venv test-odoo test-core test-wheels
 
 run:  ## Odoo 11 with the three addons and demo data at http://127.0.0.1:$AFTERSALES_PORT
 	@bash tools/aftersales.sh run
@@ -24,6 +24,12 @@ bench:  ## the performance benchmark (tests/bench), not part of make test
 
 bench-jobs:  ## campaign letters as queue_job jobs, 1 against 2 job workers (part of make bench)
 	@bash tools/aftersales.sh bench-jobs $(ARGS)
+
+bench-import:  ## the initial load: the command against the standard import (part of make bench)
+	@bash tools/aftersales.sh bench-import $(ARGS)
+
+import:  ## load a dealership's CSV files (FILE=directory or file) into $AFTERSALES_DB, set-based
+	@bash tools/aftersales.sh import "$(FILE)" "$(REJECTS)"
 
 venv:
 	@bash tools/aftersales.sh venv

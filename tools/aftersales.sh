@@ -301,10 +301,14 @@ cmd_test() {
     createdb -T "$TEST_DB" "${TEST_DB}_web"
     dropdb --if-exists "${TEST_DB}_load"
     createdb -T "$TEST_DB" "${TEST_DB}_load"
+    # The import command's tests copy this one (nothing connects to it).
+    dropdb --if-exists "${TEST_DB}_import"
+    createdb -T "$TEST_DB" "${TEST_DB}_import"
     say "database ready in $((SECONDS - start)) s; running the tests"
     local rc=0
     (cd "$ROOT" && AFTERSALES_TEST_DB="$TEST_DB" AFTERSALES_RELIABILITY_DB="${TEST_DB}_rel" \
         AFTERSALES_WEB_DB="${TEST_DB}_web" AFTERSALES_LOAD_DB="${TEST_DB}_load" \
+        AFTERSALES_IMPORT_DB="${TEST_DB}_import" \
         AFTERSALES_LOAD_PYTHON="$LOAD_VENV/bin/python" \
         PATH="$VENV/node/node_modules/.bin:$PATH" \
         "$VENV/bin/pytest" --odoo-database="$TEST_DB" \
@@ -402,6 +406,29 @@ cmd_bench() {
     venv; pg
     (cd "$ROOT" && PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" tests/bench/bench_due_calls.py "$@")
     cmd_bench_jobs ${AFTERSALES_BENCH_JOBS_ARGS:-}
+    # shellcheck disable=SC2086
+    cmd_bench_import ${AFTERSALES_BENCH_IMPORT_ARGS:-}
+}
+
+# The initial load of a dealer group: the command against Odoo's standard import on a
+# slice, scaled (tests/bench/bench_import.py); ARGS such as --scale 0.01 for a smoke run.
+cmd_bench_import() {
+    venv; pg
+    (cd "$ROOT" && PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" tests/bench/bench_import.py "$@")
+}
+
+# The initial load of a dealership (README, "Going live"): FILE is a directory holding
+# customers.csv, vehicles.csv and service_history.csv, or one such file; the rejected
+# rows go to rejects.csv next to it (REJECTS= to choose).
+cmd_import() {
+    local file=${1:-}
+    [ -n "$file" ] || die "usage: make import FILE=directory-or-file.csv [REJECTS=rejects.csv]"
+    [ -e "$file" ] || die "$file does not exist."
+    venv; pg
+    ensure_db "$DB"
+    local args=(--db "$DB" "$file")
+    [ -z "${2:-}" ] || args+=(--rejects "$2")
+    "$PY" "$ROOT/tools/import_dealership.py" "${args[@]}"
 }
 
 # Campaign letters as queue_job chunk jobs, one job worker against two (real prefork
@@ -437,10 +464,12 @@ case "${1:-}" in
     lint) cmd_lint ;;
     bench) shift; cmd_bench "$@" ;;
     bench-jobs) shift; cmd_bench_jobs "$@" ;;
+    bench-import) shift; cmd_bench_import "$@" ;;
+    import) shift; cmd_import "$@" ;;
     loadtest) shift; cmd_loadtest "$@" ;;
     odoo) shift; cmd_odoo "$@" ;;
     test-odoo) cmd_test_odoo ;;
     test-core) cmd_test_core ;;
     test-wheels) shift; cmd_test_wheels "$@" ;;
-    *) echo "usage: $0 {run|test|lint|bench|bench-jobs|venv|pg|odoo ARGS|loadtest|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
+    *) echo "usage: $0 {run|test|lint|bench|bench-jobs|bench-import|import FILE [REJECTS]|venv|pg|odoo ARGS|loadtest|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
 esac

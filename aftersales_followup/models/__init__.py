@@ -2,6 +2,7 @@ from . import res_company
 from . import aftersales_guarded_mixin
 from . import aftersales_import_mixin
 from . import aftersales_bulk_trace
+from . import aftersales_bulk_import
 from . import aftersales_activity_mixin
 from . import product_template
 from . import aftersales_customer_class

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -27,6 +29,21 @@ def check_vin(vin):
     if not VIN_PATTERN.match(vin):
         return "alphabet"
     return None
+
+
+def normalize_vin_sql(column):
+    """SQL twin of ``normalize_vin`` over the SQL expression ``column``."""
+    return sql.SQL(r"upper(regexp_replace(COALESCE({}, ''), '^\s+|\s+$', '', 'g'))").format(
+        column)
+
+
+def check_vin_sql(column):
+    """SQL twin of ``check_vin`` over the SQL expression ``column`` (a normalized VIN):
+    'length', 'alphabet' or NULL, from the same pattern (a POSIX regular expression
+    too)."""
+    return sql.SQL("(CASE WHEN char_length({vin}) != 17 THEN 'length' "
+                   "WHEN {vin} !~ {pattern} THEN 'alphabet' END)").format(
+        vin=column, pattern=sql.Literal(VIN_PATTERN.pattern))
 
 
 class AftersalesVehicle(models.Model):
@@ -393,6 +410,37 @@ class AftersalesVehicle(models.Model):
                 vehicle._aftersales_trusted().with_context(
                     aftersales_odometer_correction=True).write({
                         "odometer": last.odometer, "odometer_date": last.date})
+
+    @api.model
+    def _aftersales_refresh_odometer_sql(self, vehicle_ids):
+        """Set-based twin of ``_aftersales_refresh_odometer`` for the vehicles
+        ``vehicle_ids`` (a bulk load's): the same latest current reading (date, then
+        odometer, then id) in one statement. The odometer's tracking message is left
+        out (see aftersales.bulk.import). Returns [(vehicle id, old, new odometer)]."""
+        if not vehicle_ids:
+            return []
+        self.env.cr.execute("""
+            WITH last AS (
+                SELECT DISTINCT ON (r.vehicle_id) r.vehicle_id, r.odometer, r.date
+                  FROM aftersales_odometer_reading r
+                 WHERE r.active AND r.vehicle_id IN (SELECT unnest(%(ids)s::int[]))
+                 ORDER BY r.vehicle_id, r.date DESC, r.odometer DESC, r.id DESC
+            ), old AS (
+                SELECT v.id, v.odometer FROM aftersales_vehicle v
+                  JOIN last ON last.vehicle_id = v.id
+                 WHERE (v.odometer, v.odometer_date) IS DISTINCT FROM (last.odometer, last.date)
+                   FOR UPDATE OF v
+            )
+            UPDATE aftersales_vehicle v
+               SET odometer = last.odometer, odometer_date = last.date,
+                   write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+              FROM last, old
+             WHERE last.vehicle_id = v.id AND old.id = v.id
+            RETURNING v.id, old.odometer, v.odometer
+        """, {"ids": list(vehicle_ids), "uid": self.env.uid})
+        rows = self.env.cr.fetchall()
+        self.invalidate_cache(["odometer", "odometer_date"])
+        return rows
 
     def _aftersales_correct_odometer(self, reading, odometer, reason):
         """A manager's correction of the wrong ``reading`` of this vehicle: the reading
