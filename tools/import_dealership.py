@@ -16,7 +16,7 @@ comma-separated, a header line; the Import button's template headers are for the
 
 Good rows go in, bad rows do not: unlike the Import button (where a bad row imports
 nothing), each bad row is written to the rejects file (default: rejects.csv next to the
-first file) with its line and its reason, in the user's language (--lang), and a
+first file; artifacts/rejects.csv for a file of this checkout) with its line and its reason, in the user's language (--lang), and a
 corrected file can be loaded again: the ``id`` column's external ids make a second load
 update the records, never duplicate them. Each file is committed when it is loaded; the
 derived state (last visit, odometer, next service, warranty, needs, customer class) is
@@ -95,6 +95,17 @@ class Progress(object):
 
     def rate(self, rows, seconds):
         return "%d rows/s" % (rows / seconds) if seconds > 0 else "-"
+
+
+def default_rejects(first_file):
+    """rejects.csv next to the first file; for a file of this checkout (the sample
+    dealership, in an addon's static folder that the web server serves to anyone) the
+    checkout's artifacts/ folder instead, out of git and out of reach."""
+    folder = os.path.dirname(os.path.abspath(first_file))
+    if os.path.commonpath([folder, ROOT]) == ROOT:
+        folder = os.path.join(ROOT, "artifacts")
+        os.makedirs(folder, exist_ok=True)
+    return os.path.join(folder, "rejects.csv")
 
 
 def load(env, files, rejects_path, company=None, progress=None):
@@ -186,7 +197,8 @@ def main(argv=None):
     parser.add_argument("--vehicles", help="CSV file of vehicles")
     parser.add_argument("--history", help="CSV file of service history")
     parser.add_argument("--rejects", help="CSV file of the refused rows with their reason "
-                                          "(default: rejects.csv next to the first file)")
+                                          "(default: rejects.csv next to the first file, "
+                                          "artifacts/ for a file of this checkout)")
     parser.add_argument("--company", type=int,
                         help="id of the dealership (res.company) the rows belong to "
                              "(default: the user's company)")
@@ -198,9 +210,7 @@ def main(argv=None):
                                               "and the installed Odoo's addons)")
     args = parser.parse_args(argv)
     files = files_of(args)
-    rejects = args.rejects or os.path.join(
-        os.path.dirname(os.path.abspath(files[next(k for k in KINDS if k in files)])),
-        "rejects.csv")
+    rejects = args.rejects or default_rejects(files[next(k for k in KINDS if k in files)])
     addons = args.addons_path or ",".join(
         [ROOT] + [p for p in odoo.addons.__path__ if os.path.isdir(p)])
     odoo.tools.config.parse_config([
