@@ -16,11 +16,12 @@ comma-separated, a header line; the Import button's template headers are for the
 
 Good rows go in, bad rows do not: unlike the Import button (where a bad row imports
 nothing), each bad row is written to the rejects file (default: rejects.csv next to the
-first file; artifacts/rejects.csv for a file of this checkout) with its line and its reason, in the user's language (--lang), and a
-corrected file can be loaded again: the ``id`` column's external ids make a second load
-update the records, never duplicate them. Each file is committed when it is loaded; the
-derived state (last visit, odometer, next service, warranty, needs, customer class) is
-computed once at the end. A progress line per step goes to stderr.
+first file; artifacts/rejects.csv for a file of this checkout) with its line and its
+reason, in the user's language (--lang), and a corrected file can be loaded again: the
+``id`` column's external ids make a second load update the records, never duplicate
+them. Each file is committed when it is loaded; the derived state (last visit, odometer,
+next service, warranty, needs, customer class) is computed once at the end. A progress
+line per step goes to stderr.
 """
 import argparse
 import csv
