@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import psycopg2
+from psycopg2 import sql
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -179,9 +180,11 @@ class AftersalesVehicle(models.Model):
                 "by plate or VIN fragment reads the whole table.")
             return
         for column in TRIGRAM_COLUMNS:
-            cr.execute(
-                "CREATE INDEX IF NOT EXISTS aftersales_vehicle_%s_trgm_idx "
-                "ON aftersales_vehicle USING gin (%s gin_trgm_ops)" % (column, column))
+            cr.execute(sql.SQL(
+                "CREATE INDEX IF NOT EXISTS {index} ON aftersales_vehicle "
+                "USING gin ({column} gin_trgm_ops)").format(
+                    index=sql.Identifier("aftersales_vehicle_%s_trgm_idx" % column),
+                    column=sql.Identifier(column)))
 
     def _aftersales_trigram_available(self):
         """Create pg_trgm when it is missing; False when this role may not."""

@@ -183,8 +183,9 @@ class ResPartner(models.Model):
     def init(self):
         # The SQL twin of phone.phone_key, for bulk loads and the migration that fills
         # the keys of the partners that existed before them.
-        super(ResPartner, self).init()
+        result = super(ResPartner, self).init()
         phone.create_sql_function(self.env.cr)
+        return result
 
     # ------------------------------------------------------------------ CRUD
 
