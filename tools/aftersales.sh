@@ -398,10 +398,21 @@ cmd_test_wheels() {
         --odoo-database="$CORE_DB" --odoo-addons-path="$(addons_path)" tests/test_packaging.py "$@")
 }
 
+# make bench: parts 1-6 (ARGS), the screens at scale (part 7: AFTERSALES_BENCH_SCREENS_ARGS,
+# e.g. "--scale 10"; AFTERSALES_BENCH_SKIP_SCREENS=1 skips it) and the campaign jobs (8).
 cmd_bench() {
     venv; pg
     (cd "$ROOT" && PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" tests/bench/bench_due_calls.py "$@")
+    if [ -z "${AFTERSALES_BENCH_SKIP_SCREENS:-}" ]; then
+        cmd_bench_screens ${AFTERSALES_BENCH_SCREENS_ARGS:-}
+    fi
     cmd_bench_jobs ${AFTERSALES_BENCH_JOBS_ARGS:-}
+}
+
+# The screens at a dealer group's scale (bench part 7): tests/bench/bench_screens.py.
+cmd_bench_screens() {
+    venv; pg
+    (cd "$ROOT" && "$PY" tests/bench/bench_screens.py "$@")
 }
 
 # Campaign letters as queue_job chunk jobs, one job worker against two (real prefork
@@ -437,10 +448,11 @@ case "${1:-}" in
     lint) cmd_lint ;;
     bench) shift; cmd_bench "$@" ;;
     bench-jobs) shift; cmd_bench_jobs "$@" ;;
+    bench-screens) shift; cmd_bench_screens "$@" ;;
     loadtest) shift; cmd_loadtest "$@" ;;
     odoo) shift; cmd_odoo "$@" ;;
     test-odoo) cmd_test_odoo ;;
     test-core) cmd_test_core ;;
     test-wheels) shift; cmd_test_wheels "$@" ;;
-    *) echo "usage: $0 {run|test|lint|bench|bench-jobs|venv|pg|odoo ARGS|loadtest|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
+    *) echo "usage: $0 {run|test|lint|bench|bench-jobs|bench-screens|venv|pg|odoo ARGS|loadtest|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
 esac

@@ -135,3 +135,38 @@ class TestVehicleFragmentSearch(AftersalesCommon):
         self.assertEqual([r[0] for r in cr.fetchall()], [
             "aftersales_vehicle_license_plate_trgm_idx", "aftersales_vehicle_name_trgm_idx",
             "aftersales_vehicle_vin_trgm_idx"])
+
+
+class TestCasePivotBound(AftersalesCommon):
+    """The cases pivot's bound on the dealership's day also bounds the creation (for the
+    index): the cases at the edges of the local day are still counted on their day."""
+
+    def test_local_day_edges_counted_on_their_day(self):
+        call = self.env["aftersales.call"].sudo(self.officer).create({
+            "partner_id": self.customer.id, "direction": "in", "purpose": "complaint"})
+        Case = self.env["aftersales.case"].sudo(self.officer)
+        early, late, old = [Case.create({"call_id": call.id, "kind": "complaint",
+                                         "name": name}) for name in ("early", "late", "old")]
+        day = self.days_from_today(-10)
+        # 00:30 of the day and 23:30 of the day before, in the dealership's time zone
+        start = self.local_datetime(10, 0)
+        self.env.cr.execute("""
+            UPDATE aftersales_case SET create_date = CASE id
+                WHEN %(early)s THEN %(start)s::timestamp + interval '30 minutes'
+                WHEN %(late)s THEN %(start)s::timestamp - interval '30 minutes'
+                ELSE %(start)s::timestamp - interval '400 days' END
+             WHERE id IN %(ids)s""", {"early": early.id, "late": late.id, "start": start,
+                                      "ids": (early.id, late.id, old.id)})
+        Report = self.env["aftersales.case.report"].sudo(self.supervisor)
+        ids = (early | late | old).ids
+
+        def raised(domain):
+            return Report.search([("case_id", "in", ids)] + domain).mapped("case_id")
+
+        self.assertEqual(raised([("date_raised", ">=", day)]), early)
+        self.assertEqual(raised([("date_raised", "<", day)]), late | old)
+        self.assertEqual(raised([("date_raised", "<=", day), ("date_raised", ">=", day)]),
+                         early)
+        [group] = Report.read_group([("case_id", "in", ids), ("date_raised", ">=", day)],
+                                    ["case_count", "user_id"], ["user_id"])
+        self.assertEqual(group["case_count"], 1)

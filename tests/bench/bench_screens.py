@@ -146,7 +146,10 @@ def load_customers(env, group, first, last):
     plate = ("'沪' || substr('ABCDEFGHJKLMNPQRSTUVWXYZ', 1 + mod(v, 24)::int, 1) || "
              "lpad(mod(v * 7, 100000)::text, 5, '0')")
     vehicle = {
-        "id": "v", "vin": "'LSVB' || lpad(v::text, 13, '0')", "license_plate": plate,
+        "id": "v", "license_plate": plate,
+        # a serial whose last six vary as real ones do (7919 is prime to 10^6)
+        "vin": "'LSVB' || lpad(v::text, 7, '0') || lpad(mod(v * 7919 + 12345, 1000000)::text,"
+               " 6, '0')",
         "name": plate, "partner_id": "pid", "odometer": "5000 + mod(g * 37, 90000)",
         "year": "2015 + mod(g, 10)", "company_id": "company", "active": "TRUE",
         "create_uid": "%(uid)s", "create_date": now, "write_uid": "%(uid)s",
@@ -253,13 +256,14 @@ def open_customer_file(Partner, partner_id):
 
 
 def pivot(Model, domain, rows, cols, measures):
-    """The pivot view's first load: one read_group per pair of row and column prefixes
-    (Odoo 11's pivot model), lazy=False."""
+    """The pivot view's first load: one read_group per pair of row and column prefixes,
+    the measures and the grouped fields read, lazy=False (Odoo 11's pivot model)."""
     results = {}
     for i in range(len(rows) + 1):
         for j in range(len(cols) + 1):
             groupby = rows[:i] + cols[:j]
-            results[tuple(groupby)] = Model.read_group(domain, measures, groupby, lazy=False)
+            names = measures + [spec.split(":")[0] for spec in groupby]
+            results[tuple(groupby)] = Model.read_group(domain, names, groupby, lazy=False)
     return results
 
 
