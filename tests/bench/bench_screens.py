@@ -148,8 +148,8 @@ def load_customers(env, group, first, last):
     vehicle = {
         "id": "v", "license_plate": plate,
         # a serial whose last six vary as real ones do (7919 is prime to 10^6)
-        "vin": "'LSVB' || lpad(v::text, 7, '0') || lpad(mod(v * 7919 + 12345, 1000000)::text,"
-               " 6, '0')",
+        "vin": "'LSVB' || lpad(v::text, 7, '0') "
+               "|| lpad(mod(v::bigint * 7919 + 12345, 1000000)::text, 6, '0')",
         "name": plate, "partner_id": "pid", "odometer": "5000 + mod(g * 37, 90000)",
         "year": "2015 + mod(g, 10)", "company_id": "company", "active": "TRUE",
         "create_uid": "%(uid)s", "create_date": now, "write_uid": "%(uid)s",
@@ -503,6 +503,8 @@ def main():
             say("%s size: %s" % (size_label, ", ".join(
                 "%s %d" % (t, n) for t, n in counts.items())))
             runs[size_label] = {m["label"]: m for m in screens(env, group, args.repeat)}
+            for m in runs[size_label].values():
+                say("   %-36s %9.2f ms %5d queries" % (m["label"], m["ms"], m["queries"]))
         report(cr, runs, args.small, large)
         cr.commit()
     with open(args.output, "w") as out:
