@@ -204,12 +204,20 @@ class AftersalesCall(models.Model):
                 ON aftersales_call (date_expiry) WHERE state IN ('todo', 'no_answer')
         """)
         # The screens at a dealer group's scale (tests/bench/bench_screens.py, part 7):
-        # "Unhappy customers" (the search filter) is read in the list's order within the
-        # user's dealership (the record rule) from its own small index, and the calls
-        # pivot's "last 12 months" reads one dealership's year, not its three.
+        # "Unhappy customers" (the search filter) counts the dealership's unhappy calls
+        # from the first index and reads its page in the list's order from the second.
+        # The record rule's "company_id IS NULL OR company_id IN (...)" keeps the first
+        # from giving that order; without the second PostgreSQL walked date_due
+        # backwards through the open calls (which have no satisfaction yet): 660,000
+        # rows read, 1.4 s, at 5,000,000 calls.
         cr.execute("""
             CREATE INDEX IF NOT EXISTS aftersales_call_unhappy_idx
                 ON aftersales_call (company_id, date_due DESC, id DESC)
+             WHERE satisfaction IN ('1', '2')
+        """)
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_call_unhappy_recent_idx
+                ON aftersales_call (date_due DESC, id DESC)
              WHERE satisfaction IN ('1', '2')
         """)
         cr.execute("""

@@ -283,7 +283,18 @@ def measure(env, label, func, repeat):
     captured = base.capture_queries(cr, func)
     env.clear()
     return {"label": label, "ms": statistics.median(times) * 1000, "queries": queries,
-            "result": result, "captured": captured}
+            "result": result, "captured": captured, "rows": rows_of(result)}
+
+
+def rows_of(result):
+    """Rows the screen shows: the page of a list, the names found, the pivot's cells."""
+    if isinstance(result, tuple):  # web_search_read: (page, count)
+        return len(result[0])
+    if isinstance(result, dict) and all(isinstance(k, tuple) for k in result):
+        return sum(len(groups) for groups in result.values())
+    if isinstance(result, list):
+        return len(result)
+    return 1
 
 
 def explain(cr, captured):
@@ -504,7 +515,8 @@ def main():
                 "%s %d" % (t, n) for t, n in counts.items())))
             runs[size_label] = {m["label"]: m for m in screens(env, group, args.repeat)}
             for m in runs[size_label].values():
-                say("   %-36s %9.2f ms %5d queries" % (m["label"], m["ms"], m["queries"]))
+                say("   %-36s %9.2f ms %5d queries %6d rows" % (
+                    m["label"], m["ms"], m["queries"], m["rows"]))
         report(cr, runs, args.small, large)
         cr.commit()
     with open(args.output, "w") as out:
@@ -524,8 +536,8 @@ def base_count(cr, table):
 def report(cr, runs, small, large):
     say("\n== part 7: screens, %d against %d customers (median of the timed runs)"
         % (large, small))
-    say("%-36s %9s %9s %7s %6s %6s  %s" % (
-        "screen", "small ms", "large ms", "ratio", "q sm", "q lg",
+    say("%-36s %9s %9s %7s %6s %6s %11s  %s" % (
+        "screen", "small ms", "large ms", "ratio", "q sm", "q lg", "rows sm/lg",
         "EXPLAIN at the large size"))
     verdicts = []
     for label, big in runs["large"].items():
@@ -535,8 +547,9 @@ def report(cr, runs, small, large):
         plan = "indexes: %s" % (", ".join(indexes) or "none")
         if seq:
             plan += "; SEQ SCAN: " + ", ".join(seq)
-        say("%-36s %9.2f %9.2f %6.1fx %6d %6d  %s" % (
-            label, little["ms"], big["ms"], ratio, little["queries"], big["queries"], plan))
+        say("%-36s %9.2f %9.2f %6.1fx %6d %6d %11s  %s" % (
+            label, little["ms"], big["ms"], ratio, little["queries"], big["queries"],
+            "%d/%d" % (little["rows"], big["rows"]), plan))
         verdicts.append("%-4s %-36s %.1fx (goal <= 2x)%s" % (
             "ok" if ratio <= 2 else "MISS", label, ratio,
             "" if not seq else ", sequential scan of " + ", ".join(seq)))
