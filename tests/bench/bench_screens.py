@@ -185,15 +185,18 @@ def load_customers(env, group, first, last):
     }, "scr_rows CROSS JOIN generate_series(1, 5) AS k", params)
     # 1 case per customer: 30% complaints; 85% closed, 5% solved, 5% to study, 5% escalated
     raised = "(%s - make_interval(days => mod(g * 13, 1095)::int))" % now
+    case_hash = "mod(abs(hashtext('case ' || g)), 100)"
     insert(cr, "aftersales_case", {
         "name": "'Screens case ' || g", "partner_id": "pid", "vehicle_id": "vid",
         "kind": "CASE WHEN mod(g, 10) < 3 THEN 'complaint' WHEN mod(g, 10) < 6 THEN "
                 "'consultation' WHEN mod(g, 10) < 8 THEN 'request' ELSE 'hope' END",
-        "state": "CASE WHEN mod(g * 7, 100) < 85 THEN CASE WHEN mod(g, 10) BETWEEN 3 AND 5 "
-                 "THEN 'answered' ELSE 'informed' END WHEN mod(g * 7, 100) < 90 THEN "
-                 "'solved' WHEN mod(g * 7, 100) < 95 THEN 'study' ELSE 'escalated' END",
+        # the state from a hash of g: a pattern in g would follow the blocks (and so
+        # the dealerships) and leave some without open complaints
+        "state": "CASE WHEN {h} < 85 THEN CASE WHEN mod(g, 10) BETWEEN 3 AND 5 "
+                 "THEN 'answered' ELSE 'informed' END WHEN {h} < 90 THEN "
+                 "'solved' WHEN {h} < 95 THEN 'study' ELSE 'escalated' END".format(h=case_hash),
         "user_id": "officer",
-        "supervisor_id": "CASE WHEN mod(g * 7, 100) >= 95 THEN supervisor END",
+        "supervisor_id": "CASE WHEN %s >= 95 THEN supervisor END" % case_hash,
         "company_id": "company", "active": "TRUE", "channel": "'phone'",
         "published": "FALSE", "informed_same_day": "FALSE",
         "create_uid": "%(uid)s", "create_date": raised, "write_uid": "%(uid)s",
