@@ -170,3 +170,22 @@ class TestCasePivotBound(AftersalesCommon):
         [group] = Report.read_group([("case_id", "in", ids), ("date_raised", ">=", day)],
                                     ["case_count", "user_id"], ["user_id"])
         self.assertEqual(group["case_count"], 1)
+
+
+class TestScreenIndexes(AftersalesCommon):
+    """The indexes the screens' plans use at a dealer group's scale (bench part 7) are
+    made by the models' init, on install and on upgrade."""
+
+    def test_screen_indexes_exist(self):
+        self.env.cr.execute("""
+            SELECT indexname FROM pg_indexes
+             WHERE indexname IN ('aftersales_call_unhappy_idx',
+                                 'aftersales_call_unhappy_recent_idx',
+                                 'aftersales_call_company_due_idx',
+                                 'aftersales_call_open_queue_idx',
+                                 'aftersales_case_escalated_idx',
+                                 'aftersales_case_open_complaint_idx',
+                                 'aftersales_case_company_create_idx',
+                                 'res_partner_aftersales_phone_key_index',
+                                 'res_partner_aftersales_mobile_key_index')""")
+        self.assertEqual(len(self.env.cr.fetchall()), 9)
