@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers. All logic lives in tools/aftersales.sh.
-.PHONY: run test lint bench bench-jobs bench-import import loadtest venv test-odoo test-core test-wheels
+.PHONY: run test lint bench bench-jobs bench-import bench-screens import loadtest venv test-odoo test-core test-wheels
 
 run:  ## Odoo 11 with the three addons and demo data at http://127.0.0.1:$AFTERSALES_PORT
 	@bash tools/aftersales.sh run
@@ -21,6 +21,9 @@ test-wheels:  ## the wheels installed into a clean Odoo 11 environment and a scr
 
 bench:  ## the performance benchmark (tests/bench), not part of make test
 	@bash tools/aftersales.sh bench $(ARGS)
+
+bench-screens:  ## the screens at a dealer group's scale (part of make bench)
+	@bash tools/aftersales.sh bench-screens $(ARGS)
 
 bench-jobs:  ## campaign letters as queue_job jobs, 1 against 2 job workers (part of make bench)
 	@bash tools/aftersales.sh bench-jobs $(ARGS)

@@ -6,7 +6,7 @@
                "phone register, cases answered the same day, campaigns, letters, "
                "satisfaction surveys, inbound email, technical knowledge, training, "
                "service appointments",
-    "version": "11.0.1.3.0",
+    "version": "11.0.1.4.0",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
     "author": "After-sales suite contributors",

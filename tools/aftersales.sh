@@ -402,9 +402,15 @@ cmd_test_wheels() {
         --odoo-database="$CORE_DB" --odoo-addons-path="$(addons_path)" tests/test_packaging.py "$@")
 }
 
+# make bench: parts 1-5 (ARGS), the screens at scale (part 7: AFTERSALES_BENCH_SCREENS_ARGS,
+# e.g. "--scale 10"; AFTERSALES_BENCH_SKIP_SCREENS=1 skips it), the campaign jobs (8) and
+# the initial load (AFTERSALES_BENCH_IMPORT_ARGS).
 cmd_bench() {
     venv; pg
     (cd "$ROOT" && PATH="$VENV/node/node_modules/.bin:$PATH" "$PY" tests/bench/bench_due_calls.py "$@")
+    if [ -z "${AFTERSALES_BENCH_SKIP_SCREENS:-}" ]; then
+        cmd_bench_screens ${AFTERSALES_BENCH_SCREENS_ARGS:-}
+    fi
     cmd_bench_jobs ${AFTERSALES_BENCH_JOBS_ARGS:-}
     # shellcheck disable=SC2086
     cmd_bench_import ${AFTERSALES_BENCH_IMPORT_ARGS:-}
@@ -429,6 +435,12 @@ cmd_import() {
     local args=(--db "$DB" "$file")
     [ -z "${2:-}" ] || args+=(--rejects "$2")
     "$PY" "$ROOT/tools/import_dealership.py" "${args[@]}"
+}
+
+# The screens at a dealer group's scale (bench part 7): tests/bench/bench_screens.py.
+cmd_bench_screens() {
+    venv; pg
+    (cd "$ROOT" && "$PY" tests/bench/bench_screens.py "$@")
 }
 
 # Campaign letters as queue_job chunk jobs, one job worker against two (real prefork
@@ -466,10 +478,11 @@ case "${1:-}" in
     bench-jobs) shift; cmd_bench_jobs "$@" ;;
     bench-import) shift; cmd_bench_import "$@" ;;
     import) shift; cmd_import "$@" ;;
+    bench-screens) shift; cmd_bench_screens "$@" ;;
     loadtest) shift; cmd_loadtest "$@" ;;
     odoo) shift; cmd_odoo "$@" ;;
     test-odoo) cmd_test_odoo ;;
     test-core) cmd_test_core ;;
     test-wheels) shift; cmd_test_wheels "$@" ;;
-    *) echo "usage: $0 {run|test|lint|bench|bench-jobs|bench-import|import FILE [REJECTS]|venv|pg|odoo ARGS|loadtest|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
+    *) echo "usage: $0 {run|test|lint|bench|bench-jobs|bench-import|bench-screens|import FILE [REJECTS]|venv|pg|odoo ARGS|loadtest|test-odoo|test-core|test-wheels}" >&2; exit 2 ;;
 esac

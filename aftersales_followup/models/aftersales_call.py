@@ -209,6 +209,27 @@ class AftersalesCall(models.Model):
             CREATE INDEX IF NOT EXISTS aftersales_call_open_expiry_idx
                 ON aftersales_call (date_expiry) WHERE state IN ('todo', 'no_answer')
         """)
+        # The screens at a dealer group's scale (tests/bench/bench_screens.py, part 7):
+        # "Unhappy customers" (the search filter) counts the dealership's unhappy calls
+        # from the first index and reads its page in the list's order from the second.
+        # The record rule's "company_id IS NULL OR company_id IN (...)" keeps the first
+        # from giving that order; without the second PostgreSQL walked date_due
+        # backwards through the open calls (which have no satisfaction yet): 660,000
+        # rows read, 1.4 s, at 5,000,000 calls.
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_call_unhappy_idx
+                ON aftersales_call (company_id, date_due DESC, id DESC)
+             WHERE satisfaction IN ('1', '2')
+        """)
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_call_unhappy_recent_idx
+                ON aftersales_call (date_due DESC, id DESC)
+             WHERE satisfaction IN ('1', '2')
+        """)
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_call_company_due_idx
+                ON aftersales_call (company_id, date_due)
+        """)
         # At most one call per missed appointment, whatever runs at once.
         cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS aftersales_call_missed_appointment_uniq

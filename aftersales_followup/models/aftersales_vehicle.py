@@ -1,8 +1,11 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import logging
 import re
 from datetime import timedelta
 
+import psycopg2
+from psycopg2 import sql
 from dateutil.relativedelta import relativedelta
 
 from psycopg2 import sql
@@ -12,7 +15,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .aftersales_guarded_mixin import is_trusted
 
+_logger = logging.getLogger(__name__)
+
 MANAGER_GROUP = "aftersales_followup.group_aftersales_manager"
+# The columns people search by fragment ("B0012", the VIN's last six): Odoo 11 turns
+# ilike into ``column::text ilike '%...%'``, which a btree index cannot serve; a
+# trigram GIN index can.
+TRIGRAM_COLUMNS = ("license_plate", "vin", "name")
 
 # ISO 3779: 17 characters, digits and capital letters except I, O and Q.
 VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
@@ -177,6 +186,36 @@ class AftersalesVehicle(models.Model):
                         "%(field)s %(date)s of the vehicle %(vehicle)s is in the future.") % {
                             "field": self._fields[name].get_description(self.env)["string"],
                             "date": vehicle[name], "vehicle": vehicle.vin})
+
+    @api.model_cr
+    def init(self):
+        cr = self.env.cr
+        if not self._aftersales_trigram_available():
+            _logger.warning(
+                "pg_trgm cannot be created in this database (CREATE EXTENSION needs the "
+                "database's owner on PostgreSQL 13+, a superuser before): vehicle search "
+                "by plate or VIN fragment reads the whole table.")
+            return
+        for column in TRIGRAM_COLUMNS:
+            cr.execute(sql.SQL(
+                "CREATE INDEX IF NOT EXISTS {index} ON aftersales_vehicle "
+                "USING gin ({column} gin_trgm_ops)").format(
+                    index=sql.Identifier("aftersales_vehicle_%s_trgm_idx" % column),
+                    column=sql.Identifier(column)))
+
+    def _aftersales_trigram_available(self):
+        """Create pg_trgm when it is missing; False when this role may not."""
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cr.fetchone():
+            return True
+        try:
+            with cr.savepoint():
+                cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except psycopg2.Error:  # the role's privileges, or contrib not installed
+            _logger.exception("CREATE EXTENSION pg_trgm failed")
+            return False
+        return True
 
     @api.model
     def create(self, vals):

@@ -5,7 +5,10 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 
 from odoo.exceptions import AccessError, ValidationError
+from odoo.osv import expression
 from odoo.tools import html_escape
+
+from .. import phone
 
 from .aftersales_call import SATISFACTION
 from .aftersales_guarded_mixin import is_trusted
@@ -106,6 +109,18 @@ class ResPartner(models.Model):
     aftersales_history_count = fields.Integer(
         string="Number of earlier visits", compute="_compute_aftersales_history_count",
         groups="aftersales_followup.group_aftersales_user")
+    # The caller lookup compares these keys (phone.py), not the numbers as written: an
+    # equality on an indexed column, where an ilike on phone/mobile reads every row.
+    aftersales_phone_key = fields.Char(
+        string="Phone (lookup key)", compute="_compute_aftersales_phone_keys", store=True,
+        index=True, copy=False,
+        help="The phone number's digits without country code or trunk zero: what the "
+             "caller lookup compares.")
+    aftersales_mobile_key = fields.Char(
+        string="Mobile (lookup key)", compute="_compute_aftersales_phone_keys", store=True,
+        index=True, copy=False,
+        help="The mobile number's digits without country code or trunk zero: what the "
+             "caller lookup compares.")
 
     @api.depends("aftersales_call_ids.state", "aftersales_call_ids.date_call",
                  "aftersales_call_ids.satisfaction", "aftersales_call_ids.survey_score")
@@ -134,6 +149,12 @@ class ResPartner(models.Model):
         for partner in self:
             partner.aftersales_last_visit_date = last_visits.get(partner.id, False)
 
+    @api.depends("phone", "mobile")
+    def _compute_aftersales_phone_keys(self):
+        for partner in self:
+            partner.aftersales_phone_key = phone.phone_key(partner.phone)
+            partner.aftersales_mobile_key = phone.phone_key(partner.mobile)
+
     def _compute_aftersales_counts(self):
         for partner in self:
             partner.aftersales_vehicle_count = len(partner.vehicle_ids)
@@ -158,6 +179,14 @@ class ResPartner(models.Model):
                     "of %(customer)s must be an internal user.") % {
                         "user": officer.name, "customer": partner.display_name})
 
+    @api.model_cr
+    def init(self):
+        # The SQL twin of phone.phone_key, for bulk loads and the migration that fills
+        # the keys of the partners that existed before them.
+        result = super(ResPartner, self).init()
+        phone.create_sql_function(self.env.cr)
+        return result
+
     # ------------------------------------------------------------------ CRUD
 
     @api.multi
@@ -181,6 +210,21 @@ class ResPartner(models.Model):
             if before:
                 self._aftersales_move_open_calls(before)
             return result
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """The caller lookup (the inbound-call form's customer field): a term written
+        like a phone number finds the partners whose phone or mobile has the same key,
+        however either was written, through the keys' indexes; record rules apply
+        (search). Other terms search names, e-mails and references as before."""
+        if operator in ("ilike", "=ilike", "like", "=like", "=") \
+                and phone.looks_like_phone(name):
+            key = phone.phone_key(name)
+            domain = expression.AND([
+                ["|", ("aftersales_phone_key", "=", key), ("aftersales_mobile_key", "=", key)],
+                args or []])
+            return self.search(domain, limit=limit).name_get()
+        return super(ResPartner, self).name_search(name, args, operator=operator, limit=limit)
 
     @api.multi
     def action_view_aftersales_calls(self):
