@@ -5,9 +5,7 @@ import re
 from datetime import timedelta
 
 import psycopg2
-from psycopg2 import sql
 from dateutil.relativedelta import relativedelta
-
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
