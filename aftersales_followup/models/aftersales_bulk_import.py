@@ -1023,15 +1023,19 @@ class AftersalesBulkImport(models.AbstractModel):
         (the ORM's recompute writes record by record)."""
         Model = records.browse()
         done = set()
+        # prefetch_fields=False: a compute reading a plain field (a partner's phone) would
+        # otherwise prefetch every column of the batch, the computed ones still empty in
+        # the table, over the values computed before it in the cache.
+        computing = records.with_context(prefetch_fields=False)
         for name in names:
             field = Model._fields[name]
             if field not in done:
-                field.compute_value(records)
+                field.compute_value(computing)
                 done.update(Model._field_computed[field])
         columns = [sql.SQL("%s::{}[]").format(sql.SQL(Model._fields[name].column_type[1]))
                    for name in names]
         values = [[] for _name in names]
-        for record in records:
+        for record in computing:
             written = record._convert_to_write({name: record[name] for name in names})
             for index, name in enumerate(names):
                 # as the ORM stores it (a float rounded to its digits, False as NULL)

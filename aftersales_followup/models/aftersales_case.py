@@ -109,6 +109,29 @@ class AftersalesCase(models.Model):
         string="Similar answers", compute="_compute_knowledge_count",
         help="Published answers on the same vehicle model.")
 
+    @api.model_cr
+    def init(self):
+        cr = self.env.cr
+        # The supervisor's "Escalated to me" and the "Open complaints" list read their
+        # first page in the list's order (create_date desc, id desc) and their count from
+        # indexes as small as the open work, whatever the history (tests/bench part 7).
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_case_escalated_idx
+                ON aftersales_case (supervisor_id, create_date DESC, id DESC)
+             WHERE state = 'escalated'
+        """)
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_case_open_complaint_idx
+                ON aftersales_case (company_id, create_date DESC, id DESC)
+             WHERE kind = 'complaint' AND state IN ('study', 'escalated', 'solved')
+        """)
+        # The cases pivot over the last 12 months of one dealership (the case report
+        # bounds its creation, see aftersales.case.report._where_calc).
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_case_company_create_idx
+                ON aftersales_case (company_id, create_date)
+        """)
+
     @api.depends("date_solved", "date_informed")
     def _compute_informed_same_day(self):
         for case in self:
@@ -155,29 +178,6 @@ class AftersalesCase(models.Model):
         if self.kind == "consultation" and self.vehicle_id.product_id \
                 and not self.topic_model_id:
             self.topic_model_id = self.vehicle_id.product_id
-
-    @api.model_cr
-    def init(self):
-        cr = self.env.cr
-        # The supervisor's "Escalated to me" and the "Open complaints" list read their
-        # first page in the list's order (create_date desc, id desc) and their count from
-        # indexes as small as the open work, whatever the history (tests/bench part 7).
-        cr.execute("""
-            CREATE INDEX IF NOT EXISTS aftersales_case_escalated_idx
-                ON aftersales_case (supervisor_id, create_date DESC, id DESC)
-             WHERE state = 'escalated'
-        """)
-        cr.execute("""
-            CREATE INDEX IF NOT EXISTS aftersales_case_open_complaint_idx
-                ON aftersales_case (company_id, create_date DESC, id DESC)
-             WHERE kind = 'complaint' AND state IN ('study', 'escalated', 'solved')
-        """)
-        # The cases pivot over the last 12 months of one dealership (the case report
-        # bounds its creation, see aftersales.case.report._where_calc).
-        cr.execute("""
-            CREATE INDEX IF NOT EXISTS aftersales_case_company_create_idx
-                ON aftersales_case (company_id, create_date)
-        """)
 
     @api.model
     def create(self, vals):

@@ -127,6 +127,22 @@ class AftersalesVehicle(models.Model):
         ("odometer_positive", "CHECK(odometer >= 0)", "The odometer cannot be negative."),
     ]
 
+    @api.model_cr
+    def init(self):
+        cr = self.env.cr
+        if not self._aftersales_trigram_available():
+            _logger.warning(
+                "pg_trgm cannot be created in this database (CREATE EXTENSION needs the "
+                "database's owner on PostgreSQL 13+, a superuser before): vehicle search "
+                "by plate or VIN fragment reads the whole table.")
+            return
+        for column in TRIGRAM_COLUMNS:
+            cr.execute(sql.SQL(
+                "CREATE INDEX IF NOT EXISTS {index} ON aftersales_vehicle "
+                "USING gin ({column} gin_trgm_ops)").format(
+                    index=sql.Identifier("aftersales_vehicle_%s_trgm_idx" % column),
+                    column=sql.Identifier(column)))
+
     @api.depends("vin", "license_plate", "product_id")
     def _compute_name(self):
         for vehicle in self:
@@ -184,36 +200,6 @@ class AftersalesVehicle(models.Model):
                         "%(field)s %(date)s of the vehicle %(vehicle)s is in the future.") % {
                             "field": self._fields[name].get_description(self.env)["string"],
                             "date": vehicle[name], "vehicle": vehicle.vin})
-
-    @api.model_cr
-    def init(self):
-        cr = self.env.cr
-        if not self._aftersales_trigram_available():
-            _logger.warning(
-                "pg_trgm cannot be created in this database (CREATE EXTENSION needs the "
-                "database's owner on PostgreSQL 13+, a superuser before): vehicle search "
-                "by plate or VIN fragment reads the whole table.")
-            return
-        for column in TRIGRAM_COLUMNS:
-            cr.execute(sql.SQL(
-                "CREATE INDEX IF NOT EXISTS {index} ON aftersales_vehicle "
-                "USING gin ({column} gin_trgm_ops)").format(
-                    index=sql.Identifier("aftersales_vehicle_%s_trgm_idx" % column),
-                    column=sql.Identifier(column)))
-
-    def _aftersales_trigram_available(self):
-        """Create pg_trgm when it is missing; False when this role may not."""
-        cr = self.env.cr
-        cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-        if cr.fetchone():
-            return True
-        try:
-            with cr.savepoint():
-                cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        except psycopg2.Error:  # the role's privileges, or contrib not installed
-            _logger.exception("CREATE EXTENSION pg_trgm failed")
-            return False
-        return True
 
     @api.model
     def create(self, vals):
@@ -513,3 +499,17 @@ class AftersalesVehicle(models.Model):
                 "date": reading.date, "user": self.env.user.name, "old": reading.odometer,
                 "new": odometer, "reason": reason.strip()})
         return corrected
+
+    def _aftersales_trigram_available(self):
+        """Create pg_trgm when it is missing; False when this role may not."""
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cr.fetchone():
+            return True
+        try:
+            with cr.savepoint():
+                cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except psycopg2.Error:  # the role's privileges, or contrib not installed
+            _logger.exception("CREATE EXTENSION pg_trgm failed")
+            return False
+        return True

@@ -122,6 +122,14 @@ class ResPartner(models.Model):
         help="The mobile number's digits without country code or trunk zero: what the "
              "caller lookup compares.")
 
+    @api.model_cr
+    def init(self):
+        # The SQL twin of phone.phone_key, for bulk loads and the migration that fills
+        # the keys of the partners that existed before them.
+        result = super(ResPartner, self).init()
+        phone.create_sql_function(self.env.cr)
+        return result
+
     @api.depends("aftersales_call_ids.state", "aftersales_call_ids.date_call",
                  "aftersales_call_ids.satisfaction", "aftersales_call_ids.survey_score")
     def _compute_aftersales_contact(self):
@@ -178,14 +186,6 @@ class ResPartner(models.Model):
                     "%(user)s is not one of the dealership's staff: the follow-up officer "
                     "of %(customer)s must be an internal user.") % {
                         "user": officer.name, "customer": partner.display_name})
-
-    @api.model_cr
-    def init(self):
-        # The SQL twin of phone.phone_key, for bulk loads and the migration that fills
-        # the keys of the partners that existed before them.
-        result = super(ResPartner, self).init()
-        phone.create_sql_function(self.env.cr)
-        return result
 
     # ------------------------------------------------------------------ CRUD
 
