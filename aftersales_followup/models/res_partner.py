@@ -215,13 +215,16 @@ class ResPartner(models.Model):
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         """The caller lookup (the inbound-call form's customer field): a term written
         like a phone number finds the partners whose phone or mobile has the same key,
-        however either was written, through the keys' indexes; record rules apply
-        (search). Other terms search names, e-mails and references as before."""
+        however either was written, through the keys' indexes, and the partner whose
+        reference it is (a customer number of the old dealer system is digits too);
+        record rules apply (search). Other terms search names, e-mails and references
+        as before."""
         if operator in ("ilike", "=ilike", "like", "=like", "=") \
                 and phone.looks_like_phone(name):
             key = phone.phone_key(name)
             domain = expression.AND([
-                ["|", ("aftersales_phone_key", "=", key), ("aftersales_mobile_key", "=", key)],
+                ["|", "|", ("aftersales_phone_key", "=", key),
+                 ("aftersales_mobile_key", "=", key), ("ref", "=", name.strip())],
                 args or []])
             return self.search(domain, limit=limit).name_get()
         return super(ResPartner, self).name_search(name, args, operator=operator, limit=limit)

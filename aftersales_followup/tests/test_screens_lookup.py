@@ -67,6 +67,12 @@ class TestCallerLookup(AftersalesCommon):
         self.assertFalse(self.caller.aftersales_phone_key)
         self.assertEqual(self.lookup("021-6123-4567"), [])
 
+    def test_a_customer_number_of_digits_is_still_found(self):
+        numbered = self.create_customer("Numbered customer", ref="20231008",
+                                        aftersales_customer=True)
+        self.assertEqual(self.lookup("20231008"), [numbered.id])
+        self.assertEqual(self.lookup(" 20231008 "), [numbered.id])
+
     def test_customer_of_another_dealership_not_found(self):
         self.assertEqual(self.lookup("+86 139 0013 9000"), [])
         self.assertEqual(self.lookup("13900139000", self.officer2), [self.elsewhere.id])
