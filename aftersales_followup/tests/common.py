@@ -16,6 +16,22 @@ import pytz
 from odoo import fields
 from odoo.tests.common import SavepointCase
 
+from odoo.addons.queue_job.job import Job
+
+
+def perform_job(env, job_record):
+    """Run one queue_job job as queue_job's /queue_job/runjob does (in the job's
+    transaction: here a savepoint, rolled back when the job raises)."""
+    job = Job.load(env, job_record.uuid)
+    with env.cr.savepoint():
+        job.set_started()
+        job.store()
+        job.perform()
+        job.set_done()
+        job.store()
+    job_record.invalidate_cache()
+    return job
+
 
 def create_staff(env, login, name, groups, company=None, **vals):
     """A user of ``company`` (the main dealership by default) in the groups of the XML ids

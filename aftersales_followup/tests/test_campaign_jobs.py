@@ -12,7 +12,7 @@ from odoo.tests.common import SavepointCase
 
 from odoo.addons.queue_job.job import DONE, PENDING, Job
 
-from .common import create_staff
+from .common import create_staff, perform_job
 
 CHANNEL = "root.aftersales"
 
@@ -71,17 +71,7 @@ class CampaignJobsCase(SavepointCase):
         ], order="id")
 
     def _perform(self, job_record):
-        """Run one job as queue_job's /queue_job/runjob does (in the job's transaction:
-        here a savepoint, rolled back when the job raises)."""
-        job = Job.load(self.env, job_record.uuid)
-        with self.env.cr.savepoint():
-            job.set_started()
-            job.store()
-            job.perform()
-            job.set_done()
-            job.store()
-        job_record.invalidate_cache()
-        return job
+        return perform_job(self.env, job_record)
 
     def _run_jobs(self, campaign):
         self.env["aftersales.campaign"]._cron_run_campaigns()

@@ -4,10 +4,10 @@
 (issue 20): the run commits the expiry and plans one job per chunk on the suite's channel;
 a chunk run twice, or after the customer's survey went out another way, sends nothing
 twice."""
-from odoo.addons.queue_job.job import DONE, PENDING, Job
+from odoo.addons.queue_job.job import DONE, PENDING
 
 from ..models import aftersales_call
-from .common import AftersalesCommon
+from .common import AftersalesCommon, perform_job
 
 
 class TestSurveyJobs(AftersalesCommon):
@@ -39,18 +39,6 @@ class TestSurveyJobs(AftersalesCommon):
             ("model_name", "=", "aftersales.call"),
             ("method_name", "=", "_job_satisfaction_surveys")], order="id")
 
-    def perform(self, job_record):
-        """Run one job as queue_job's /queue_job/runjob does, in its own savepoint."""
-        job = Job.load(self.env, job_record.uuid)
-        with self.env.cr.savepoint():
-            job.set_started()
-            job.store()
-            job.perform()
-            job.set_done()
-            job.store()
-        job_record.invalidate_cache()
-        return job
-
     def surveys_sent(self, calls):
         letters = self.env["aftersales.letter"].search([
             ("mail_template_id", "=", self.template.id),
@@ -69,7 +57,7 @@ class TestSurveyJobs(AftersalesCommon):
         self.assertEqual(set(jobs.mapped("channel")), {"root.aftersales"})
         self.assertEqual(sorted(sum((list(job.args[0]) for job in jobs), [])), sorted(calls.ids))
         for job_record in jobs:
-            self.perform(job_record)
+            perform_job(self.env, job_record)
         self.assertEqual(set(jobs.mapped("state")), {DONE})
         self.assertEqual(len(self.surveys_sent(calls)), 5)
         self.assertTrue(all(calls.mapped("survey_user_input_id")))
@@ -80,11 +68,11 @@ class TestSurveyJobs(AftersalesCommon):
         self.env["aftersales.call"]._cron_generate_due_calls()
         job_record = self.jobs()
         self.assertEqual(len(job_record), 1)
-        self.perform(job_record)
+        perform_job(self.env, job_record)
         links = calls.mapped("survey_user_input_id")
         # retried after a failure that came after the commit, or planned again
         job_record.write({"state": PENDING})
-        self.perform(job_record)
+        perform_job(self.env, job_record)
         self.assertEqual(job_record.result, "0 surveys")
         self.assertEqual(calls.mapped("survey_user_input_id"), links)
         self.assertEqual(len(self.surveys_sent(calls)), 2)
@@ -97,7 +85,7 @@ class TestSurveyJobs(AftersalesCommon):
         self.env["aftersales.call"]._cron_generate_due_calls()
         job_record = self.jobs()
         calls[0].partner_id.opt_out = True
-        self.perform(job_record)
+        perform_job(self.env, job_record)
         self.assertEqual(job_record.result, "1 surveys")
         self.assertFalse(calls[0].survey_user_input_id, "consent is read when it runs")
         self.assertTrue(calls[1].survey_user_input_id)
