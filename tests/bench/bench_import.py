@@ -34,8 +34,8 @@ VEHICLE_MODELS = (("Bench Sedan", 6, 10000), ("Bench SUV", 12, 15000), ("Bench M
 OFFICERS = ("bench_import_officer_1", "bench_import_officer_2")
 FIRST_DAY = datetime.date(2021, 1, 1)
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import odoo_py311  # noqa: E402,F401  (the venv's .pth loads it too; harmless twice)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_due_calls as base  # noqa: E402  (loads the compatibility layer and odoo)
 import odoo  # noqa: E402
 
 
@@ -134,29 +134,18 @@ def standard_import(env, directory, kinds=("customers", "vehicles", "service_his
 
 # ------------------------------------------------------------------------------ database
 
-def addons_path():
-    return ",".join([ROOT] + [p for p in odoo.addons.__path__ if os.path.isdir(p)])
-
-
 def psql(db, query):
     return subprocess.run(["psql", "-d", db, "-tAc", query], check=True,
                           capture_output=True, text=True).stdout.strip()
 
 
 def create_database(db, template):
-    subprocess.run(["dropdb", "--if-exists", db], check=True)
-    if template:
-        subprocess.run(["createdb", "-T", template, db], check=True)
+    """A copy of ``template``, or a new database with the addons, as the other parts."""
+    if not template:
+        base.create_database(db, False, ADDONS)
         return
-    log_path = os.path.join(ROOT, "artifacts", "bench_import_install.log")
-    with open(log_path, "w") as log:
-        proc = subprocess.run(
-            [sys.executable, os.path.join(ROOT, "tools", "odoo-bin"), "-d", db,
-             "--addons-path=" + addons_path(), "-i", ADDONS, "--without-demo=all",
-             "--stop-after-init", "--log-level=warn", "--max-cron-threads=0"],
-            stdout=log, stderr=subprocess.STDOUT)
-    if proc.returncode:
-        sys.exit("error: installing %s into %s failed, see %s" % (ADDONS, db, log_path))
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    subprocess.run(["createdb", "-T", template, db], check=True)
 
 
 def prepare(env):
@@ -176,7 +165,7 @@ def prepare(env):
 
 
 def open_env(db):
-    odoo.tools.config.parse_config(["-d", db, "--addons-path=" + addons_path(),
+    odoo.tools.config.parse_config(["-d", db, "--addons-path=" + base.addons_path(),
                                     "--log-level=warn", "--max-cron-threads=0"])
     return odoo.registry(db)
 
