@@ -666,6 +666,27 @@ def test_another_dealership_sees_no_history_of_ours(world):
     refused(lambda: officer_b.read("aftersales.service.history", history, ["odometer"]))
 
 
+def test_the_caller_lookup_stays_in_the_dealership(world):
+    """The inbound-call form's customer field finds our caller from the number however
+    it is written; an officer of another dealership finds nobody from the same number,
+    nor with context keys."""
+    admin = world["admin"]
+    caller = admin("res.partner", "create", {
+        "name": "来电 %s" % world["tag"], "mobile": "+86 139 1234 %s" % world["tag"][:4]
+        .translate(str.maketrans("abcdef", "123456")), "aftersales_customer": True,
+        "company_id": world["company_a"]})
+    digits = "139" + "1234" + world["tag"][:4].translate(str.maketrans("abcdef", "123456"))
+    for term in (digits, "+86 %s %s %s" % (digits[:3], digits[3:7], digits[7:])):
+        found = world["officer"]("res.partner", "name_search", term, [], "ilike", 8)
+        assert [row[0] for row in found] == [caller], term
+        for context in FORGED:
+            ATTEMPTS["tried"] += 1
+            assert world["officer_b"]("res.partner", "name_search", term, [], "ilike", 8,
+                                      context=context) == []
+            ATTEMPTS["refused"] += 1
+    refused(lambda: world["officer_b"].read("res.partner", caller, ["mobile"]))
+
+
 def test_legitimate_steps_still_work(world):
     officer, admin = world["officer"], world["admin"]
     officer("aftersales.case", "write", [world["case"]], {"solution": "Seal replaced."})
