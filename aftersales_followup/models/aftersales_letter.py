@@ -438,7 +438,7 @@ class AftersalesLetter(models.Model):
             group.mapped("partner_id").read(["name", "lang"], load="_classic_write")
             for name in field_names:
                 renderer = localized.with_context(safe=name == "subject")
-                values = renderer.render_template(
+                values = renderer._aftersales_render_template(
                     localized[name], template.model, letter_ids,
                     post_process=(name == "body_html"))
                 for letter_id, value in values.items():

@@ -11,6 +11,7 @@ would receive one per due call every night; the call queue and the activity tell
 The ORM twins are run with the context keys that leave out the same things.
 """
 from odoo import fields
+from odoo.exceptions import UserError
 
 from .common import AftersalesCommon
 
@@ -197,6 +198,44 @@ class TestBulkPaths(AftersalesCommon):
         self.assertEqual(bulk_mail.body_html.replace(bulk.partner_id.name, "X"),
                          twin_mail.body_html.replace(orm_letter.partner_id.name, "X"))
         self.assertEqual(bulk.body_html, bulk_mail.body_html)
+
+    def test_campaign_letters_render_as_odoo_renders_them(self):
+        """The letters' renderer (format helpers remembered per call) gives what Odoo's
+        render_template gives, subject and post-processed body, in Chinese and in
+        English, dates and links included; a template that fails fails the same way."""
+        template = self.env.ref("aftersales_followup.mail_template_campaign_notice")
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        campaign = self.env["aftersales.campaign"].create({
+            "name": "Render check", "date_event": self.days_from_today(30),
+            "description": '<p><a href="/page/club">club</a></p>',
+            "mail_template_id": template.id})
+        customers = (self.create_customer("Render Zh", lang="zh_CN")
+                     | self.create_customer("Render En", lang="en_US")
+                     | self.create_customer("Render Other", lang="zh_CN"))
+        letters = self.env["aftersales.letter"]._create_campaign_letters(
+            campaign, customers.ids, True)
+        self.assertEqual(len(letters), 3)
+        for lang in ("zh_CN", "en_US"):
+            localized = template.with_context(lang=lang)
+            for name, post in (("subject", False), ("body_html", True)):
+                renderer = localized.with_context(safe=name == "subject")
+                ours = renderer._aftersales_render_template(
+                    localized[name], "aftersales.letter", letters.ids, post_process=post)
+                odoo = renderer.render_template(
+                    localized[name], "aftersales.letter", letters.ids, post_process=post)
+                self.assertEqual(ours, odoo, (lang, name))
+            self.assertIn("%s/page/club" % base_url, ours[letters[0].id])
+        zh_subject = template.with_context(lang="zh_CN", safe=True)._aftersales_render_template(
+            template.with_context(lang="zh_CN").subject, "aftersales.letter", letters.ids)
+        en_subject = template.with_context(lang="en_US", safe=True)._aftersales_render_template(
+            template.subject, "aftersales.letter", letters.ids)
+        self.assertNotEqual(zh_subject[letters[0].id], en_subject[letters[0].id])
+        with self.assertRaises(UserError):
+            template._aftersales_render_template(
+                "${object.no_such_field.name}", "aftersales.letter", letters.ids)
+        with self.assertRaises(UserError):
+            template.render_template(
+                "${object.no_such_field.name}", "aftersales.letter", letters.ids)
 
     # ------------------------------------------------------------------ survey links
 
