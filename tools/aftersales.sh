@@ -230,6 +230,9 @@ port_free() {
     "$PY" - "$1" <<'PYEOF' || die "port $1 is already in use on 127.0.0.1: stop what runs there or set AFTERSALES_PORT."
 import socket, sys
 s = socket.socket()
+# as Odoo's server binds: connections of a server stopped a moment ago (TIME_WAIT) do
+# not hold the port, a server listening on it does
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:

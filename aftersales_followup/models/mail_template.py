@@ -57,6 +57,8 @@ class MailTemplate(models.Model):
         (a third of its letters' rendering time, measured); the helpers depend only on
         their arguments and this environment, which a call does not change."""
         results = dict.fromkeys(res_ids, "")
+        if not template_txt:  # an empty field (no reply-to): Odoo renders "False" to ""
+            return results
         jinja = mako_safe_template_env if self.env.context.get("safe") else mako_template_env
         try:
             compiled = jinja.from_string(tools.ustr(template_txt))

@@ -201,8 +201,9 @@ class TestBulkPaths(AftersalesCommon):
 
     def test_campaign_letters_render_as_odoo_renders_them(self):
         """The letters' renderer (format helpers remembered per call) gives what Odoo's
-        render_template gives, subject and post-processed body, in Chinese and in
-        English, dates and links included; a template that fails fails the same way."""
+        render_template gives, subject, post-processed body and addresses (the reply-to
+        empty), in Chinese and in English, dates and links included; a template that
+        fails fails the same way."""
         template = self.env.ref("aftersales_followup.mail_template_campaign_notice")
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
         campaign = self.env["aftersales.campaign"].create({
@@ -217,14 +218,18 @@ class TestBulkPaths(AftersalesCommon):
         self.assertEqual(len(letters), 3)
         for lang in ("zh_CN", "en_US"):
             localized = template.with_context(lang=lang)
-            for name, post in (("subject", False), ("body_html", True)):
+            rendered = {}
+            for name, post in (("subject", False), ("body_html", True),
+                               ("email_from", False), ("reply_to", False)):
                 renderer = localized.with_context(safe=name == "subject")
                 ours = renderer._aftersales_render_template(
                     localized[name], "aftersales.letter", letters.ids, post_process=post)
                 odoo = renderer.render_template(
                     localized[name], "aftersales.letter", letters.ids, post_process=post)
                 self.assertEqual(ours, odoo, (lang, name))
-            self.assertIn("%s/page/club" % base_url, ours[letters[0].id])
+                rendered[name] = ours
+            self.assertIn("%s/page/club" % base_url, rendered["body_html"][letters[0].id])
+            self.assertEqual(rendered["reply_to"][letters[0].id], "")
         zh_subject = template.with_context(lang="zh_CN", safe=True)._aftersales_render_template(
             template.with_context(lang="zh_CN").subject, "aftersales.letter", letters.ids)
         en_subject = template.with_context(lang="en_US", safe=True)._aftersales_render_template(
