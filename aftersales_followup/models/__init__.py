@@ -28,3 +28,4 @@ from . import aftersales_training_attendee
 from . import res_users
 from . import survey_user_input
 from . import ir_cron
+from . import queue_job

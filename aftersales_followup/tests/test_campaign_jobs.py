@@ -4,7 +4,7 @@
 per chunk of customers on the suite's channel; each chunk is one transaction that the
 register's unique index makes idempotent, run once, twice or again after a failure."""
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -195,6 +195,44 @@ class TestCampaignJobs(CampaignJobsCase):
         self.assertEqual(len(self._mails(campaign)), len(emails))
         recipients = self._mails(campaign).mapped("recipient_ids")
         self.assertEqual(len(recipients), len(emails), "one email per customer")
+
+    def test_chunk_of_a_dead_worker_is_run_again_once(self):
+        """A worker killed in the middle of a chunk leaves its job started (its
+        transaction went with it): the suite's scheduled action requeues the job once
+        its request cannot still be running, and the chunk then writes each letter
+        once. A job started more recently, and a started job of another channel (not
+        known to be safe to run twice), are left alone."""
+        campaign = self._campaign()
+        self.env["aftersales.campaign"]._cron_run_campaigns()
+        dead, alive, other = self._jobs(campaign)
+        Queue = self.env["queue.job"]
+        limit = Queue._aftersales_dead_job_seconds()
+        self.assertGreaterEqual(limit, 300)
+        now = datetime.utcnow()
+
+        def started(job_record, seconds_ago, **vals):
+            job_record.write(dict(vals, state="started", date_started=fields.Datetime.to_string(
+                now - timedelta(seconds=seconds_ago))))
+        started(dead, limit + 5)
+        started(alive, limit - 30)
+        started(other, limit + 5, channel="root")
+        self.assertEqual(Queue._aftersales_requeue_dead_jobs(now=now), dead)
+        self.assertEqual((dead.state, alive.state, other.state), (PENDING, "started", "started"))
+        self.assertFalse(dead.date_started)
+        self._perform(dead)
+        self.assertEqual(dead.state, DONE)
+        chunk = self.env["res.partner"].browse(dead.args[0])
+        campaign.invalidate_cache()
+        letters = campaign.letter_ids.filtered(lambda lt: lt.partner_id in chunk)
+        self.assertEqual(len(letters), len(chunk))
+        self.assertEqual(len(letters.mapped("partner_id")), len(chunk), "one letter each")
+        # the scheduled action runs the same rule, as its user, once the other is old
+        cron = self.env.ref("aftersales_followup.ir_cron_requeue_dead_jobs")
+        self.assertEqual((cron.model_id.model, cron.user_id), ("queue.job", self.env.ref(
+            "base.user_root")))
+        started(alive, limit + 60)
+        cron.method_direct_trigger()
+        self.assertEqual((dead.state, alive.state, other.state), (DONE, PENDING, "started"))
 
     def test_do_not_contact_customers_get_no_email_from_the_jobs(self):
         campaign = self._campaign()
