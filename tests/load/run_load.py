@@ -10,7 +10,8 @@ sink. Prints the summary and exits 1 when an invariant does not hold.
 
 Faults (one per run): ``none``; ``pg-restart`` (PostgreSQL restarted with pg_ctlcluster:
 it stops every connection of the cluster, other databases' too; never in make test);
-``kill-worker`` (SIGKILL of the cron worker queueing campaign letters); ``smtp-refuse``
+``kill-worker`` (SIGKILL of the HTTP worker running a chunk job of campaign letters, in
+the middle of the chunk); ``smtp-refuse``
 (the mail server refuses for ``--smtp-refuse-seconds``); ``two-servers`` (two server
 processes, each with its cron workers, on the same database, the staff split between them).
 See tests/load/README.md.
@@ -49,9 +50,13 @@ PARTS = ("OF-UNI", "BP-X5-F", "HL-X5-L", "AUR-WP-15")
 CRONS = ("aftersales_followup.ir_cron_generate_due_calls",
          "aftersales_followup.ir_cron_campaigns",
          "aftersales_followup.ir_cron_retention",
+         "aftersales_followup.ir_cron_requeue_dead_jobs",
          "mail.ir_cron_mail_scheduler_action")
 CAMPAIGN_CRON = "aftersales_followup.ir_cron_campaigns"
-CAMPAIGN_JOB = "Starting job `After-sales: campaign notices and letters`"
+# queue_job's controller, at DEBUG (the servers' --log-handler): a worker starting a job.
+JOB_STARTED = re.compile(r"^<Job (?P<uuid>[0-9a-f-]+), priority:\d+> started$")
+# Customers per letter job in the run (the campaign's letters in several chunks).
+LETTER_CHUNK = 250
 # An email the queue must have sent by now (not one scheduled for later).
 DUE = ("COALESCE(NULLIF(scheduled_date, ''), '1970-01-01')::timestamp"
        " <= now() AT TIME ZONE 'UTC'")
@@ -311,6 +316,8 @@ def prepare(args, smtp_port):
         setup["campaign_id"] = common.load_campaign(cr, campaign_tag, company.id,
                                                     officers[0]["id"])
         setup["campaign_size"] = args.campaign_size
+        env["ir.config_parameter"].set_param("aftersales.campaign_letter_chunk",
+                                             LETTER_CHUNK)
 
         # A copy of a database made before tools/aftersales.sh cleared them: modules left
         # "to install" stop the cron workers (see clear_uninstallable there).
@@ -380,6 +387,8 @@ class Server(object):
             "--limit-time-real=%d" % args.limit_time_real,
             "--limit-time-real-cron=%d" % args.limit_time_real_cron,
             "--log-level=info", "--logfile=%s" % self.log_path,
+            # which worker starts which job (the kill-worker fault's target)
+            "--log-handler=odoo.addons.queue_job.controllers.main:DEBUG",
             # The campaign letters are queue_job jobs: the first server runs the job
             # runner, as make run does (one runner per database); every server's workers
             # perform the jobs it hands out (queue_job is installed in the database).
@@ -439,6 +448,7 @@ class Fault(object):
         self.notes = []
         self.in_flight = []
         self.failed_letters_seen = set()
+        self.killed_job = None  # kill-worker: the uuid of the letter job killed
 
     def as_dict(self):
         return {"kind": self.kind, "start": self.start, "end": self.end,
@@ -498,43 +508,51 @@ def inject(args, fault, servers, db, smtp, load_started, load_process):
                                fault.end - fault.start, smtp.counts["refused"],
                                len(fault.failed_letters_seen)))
     elif fault.kind == "kill-worker":
-        server = servers[0]
-        pid = job_started = None
+        # The campaign action only plans the letters' chunk jobs; an HTTP worker runs
+        # each one. The first chunk seen started is killed in its middle: after its
+        # letters' INSERT has run, before its transaction commits.
+        pid = job_uuid = None
         while pid is None:
             if load_process.poll() is not None:
-                fault.notes.append("the campaign action did not start during the load")
+                fault.notes.append("no letter job started during the load")
                 return
-            for line in server.log_lines():
-                match = LOG_LINE.match(line)
-                if match and CAMPAIGN_JOB in match.group("message"):
-                    pid = int(match.group("pid"))
-                    job_started = time.time()
-            time.sleep(0.1)
-        # The letters are being queued when the set-based path's INSERTs run (unquoted
-        # table names: the ORM's, the web client's claims for instance, are quoted).
-        while True:
+            jobs = {row[0] for row in db.query(
+                "SELECT uuid FROM queue_job WHERE identity_key LIKE %s",
+                ("aftersales.campaign.letters:%d:%%" % args.setup["campaign_id"],))}
+            for server in servers:
+                for line in server.log_lines():
+                    match = LOG_LINE.match(line)
+                    started = match and JOB_STARTED.match(match.group("message"))
+                    if started and started.group("uuid") in jobs:
+                        pid, job_uuid = int(match.group("pid")), started.group("uuid")
+                        break
+                if pid:
+                    break
+            time.sleep(0.02)
+        deadline = time.time() + 5
+        rows = []
+        while time.time() < deadline and not rows:
             rows = db.query("""
                 SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90) FROM pg_stat_activity
-                 WHERE datname = %s AND state = 'active' AND pid <> pg_backend_pid()
+                 WHERE datname = %s AND pid <> pg_backend_pid()
+                   AND state IN ('active', 'idle in transaction')
                    AND (query LIKE '%%INSERT INTO aftersales_letter (%%'
                         OR query LIKE '%%INSERT INTO mail_message (%%'
-                        OR query LIKE '%%INSERT INTO mail_mail (%%')""", (args.db,))
-            if rows:
-                break
-            if load_process.poll() is not None:
-                fault.notes.append("the campaign letters were never seen being queued")
-                return
-            time.sleep(0.02)
+                        OR query LIKE '%%SELECT id FROM aftersales_letter WHERE id IN%%'
+                        OR query LIKE '%%FROM aftersales_letter l%%')""", (args.db,))
+            if not rows:
+                time.sleep(0.005)
         fault.in_flight = [row[0] for row in rows]
+        state = db.value("SELECT state FROM queue_job WHERE uuid = %s", (job_uuid,))
         letters = db.value("SELECT count(*) FROM aftersales_letter WHERE campaign_id = %s",
                            (args.setup["campaign_id"],))
         fault.start = fault.end = time.time()
         os.kill(pid, signal.SIGKILL)
-        fault.notes.append("SIGKILL to cron worker %d, %.1f s into the campaign action, "
-                           "while the letters were being queued (the set-based INSERTs of "
-                           "letters and emails running; %d of %d letters committed then)" % (
-                               pid, fault.start - job_started, letters,
-                               args.setup["campaign_size"]))
+        fault.killed_job = job_uuid
+        fault.notes.append(
+            "SIGKILL to HTTP worker %d while it ran letter job %s (state %s; %d of %d "
+            "letters committed then)" % (pid, job_uuid, state, letters,
+                                         args.setup["campaign_size"]))
 
 
 # --------------------------------------------------------------------------- drain
@@ -645,6 +663,15 @@ def check_invariants(db, setup, smtp, records, fault, answers):
         dup_letters == 0 and lettered == setup["campaign_size"],
         "campaign of %d customers: %d lettered, %d duplicated (customer, campaign) pairs "
         "in the database" % (setup["campaign_size"], lettered, dup_letters))
+
+    if fault.killed_job:
+        # A killed chunk's job stays started (queue_job 11) until the suite's scheduled
+        # action requeues it; it must then have run, once.
+        state, started = db.query(
+            "SELECT state, date_started FROM queue_job WHERE uuid = %s",
+            (fault.killed_job,))[0]
+        add("the killed letter job was run again", state == "done",
+            "job %s is %s (started again at %s UTC)" % (fault.killed_job, state, started))
 
     # Every case transition in the chatter's tracking values: each case's chain of state
     # changes is unbroken and ends at its state.
