@@ -357,7 +357,8 @@ class TestConsent(AftersalesTestCase):
             self.env["aftersales.need"].create({
                 "partner_id": partner.id, "vehicle_id": self.vehicle(partner).id,
                 "kind": "insurance", "date_expected": day(20)})
-        self.env["aftersales.need"]._send_need_reminder_emails()
+        self.env["aftersales.need"].with_context(
+            test_queue_job_no_delay=True)._send_need_reminder_emails()
         self.assertNotEmailed(refusing)
         self.assertFalse(self.letters_of(refusing))
         self.assertEmailed(control)

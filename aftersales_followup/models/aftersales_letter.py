@@ -1,14 +1,22 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import hashlib
+
 from lxml import etree, html
 from psycopg2 import sql
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
+from odoo.addons.queue_job.job import job
+
+from .job_channel import AFTERSALES_CHANNEL
+
 # Rendering and queueing emails is done this many letters at a time: bounded memory,
 # a few statements per chunk.
 EMAIL_CHUNK = 500
+# Registered letters whose emails one job renders and queues (reminders).
+EMAIL_JOB_CHUNK = 1000
 # The letter fields the templates show (their many2one links): read together, before
 # rendering a group of letters.
 RENDERED_LETTER_FIELDS = ("name", "partner_id", "company_id", "campaign_id", "case_id",
@@ -388,6 +396,56 @@ class AftersalesLetter(models.Model):
                 })
         self.invalidate_cache()
         self.env["mail.mail"].invalidate_cache()
+
+    @api.model
+    def _plan_email_jobs(self, letter_ids, label):
+        """Render and queue the emails of registered letters (``letter_ids``: email
+        letters without their email yet) in chunk jobs on the suite's queue_job channel,
+        so that the scheduled action that registered them commits at once and any
+        worker renders them; ``label`` names them in Job Queue > Jobs. Returns how many
+        jobs were planned. A chunk's identity keeps a second planning from adding a job
+        while the first waits; a chunk run again queues nothing twice."""
+        letter_ids = sorted(letter_ids)
+        chunks = [letter_ids[start:start + EMAIL_JOB_CHUNK]
+                  for start in range(0, len(letter_ids), EMAIL_JOB_CHUNK)]
+        for number, chunk in enumerate(chunks, 1):
+            digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
+            description = _("%(label)s: part %(part)d of %(parts)d, %(count)d emails") % {
+                "label": label, "part": number, "parts": len(chunks), "count": len(chunk)}
+            self.with_delay(channel=AFTERSALES_CHANNEL,
+                            identity_key="aftersales.letter.emails:%s" % digest,
+                            description=description)._job_queue_emails(chunk)
+        return len(chunks)
+
+    @api.model
+    @job(default_channel=AFTERSALES_CHANNEL)
+    def _job_queue_emails(self, letter_ids):
+        """Emails of a chunk of registered letters"""
+        # The chunk's letters still without their email, locked: a second run of the
+        # chunk waits for the first, then finds none. Consent is read now: a customer
+        # who opted out since the letter was registered gets none.
+        self.env.cr.execute(sql.SQL("""
+            SELECT l.id, {may_email} FROM aftersales_letter l
+              JOIN res_partner p ON p.id = l.partner_id
+              {file_join}
+             WHERE l.id = ANY(%s) AND l.channel = 'email' AND l.state = 'draft'
+               AND l.mail_id IS NULL
+             ORDER BY l.id
+               FOR UPDATE OF l
+        """).format(**self.env["aftersales.call"]._customer_sql()), (list(letter_ids),))
+        rows = self.env.cr.fetchall()
+        refused = [letter_id for letter_id, may_email in rows if not may_email]
+        if refused:
+            self.env.cr.execute("""
+                UPDATE aftersales_letter
+                   SET state = 'failed', failure_reason = %s,
+                       write_date = now() AT TIME ZONE 'UTC'
+                 WHERE id = ANY(%s)
+            """, (_("Not sent: the customer no longer accepts emails."), refused))
+            self.invalidate_cache(["state", "failure_reason"])
+        letters = self.browse([letter_id for letter_id, may_email in rows if may_email])
+        letters._queue_emails()
+        return "%d emails, %d no longer wanted" % (len(letters), len(refused))
 
     def _letter_facts(self):
         """{letter id: (template id, subject, customer id)} of these letters, in id order."""

@@ -228,7 +228,9 @@ class AftersalesNeed(models.Model):
     @api.model
     def _send_need_reminder_emails(self, now=None):
         """Reminder emails for the rules that remind by email: one registered letter
-        per need and template (unique index), only to customers who accept email."""
+        per need and template (unique index), only to customers who accept email; chunk
+        jobs render and queue them (aftersales.letter._plan_email_jobs). Returns how
+        many letters were registered."""
         query = sql.SQL("""
             INSERT INTO aftersales_letter (
                 name, partner_id, kind, channel, need_id, mail_template_id, state,
@@ -243,10 +245,9 @@ class AftersalesNeed(models.Model):
             RETURNING id
         """).format(base=self._reminder_due_sql("email", now))
         self.env.cr.execute(query, dict(self._reminder_params(), uid=self.env.uid))
-        letters = self.env["aftersales.letter"].browse(
-            [row[0] for row in self.env.cr.fetchall()])
-        letters._queue_emails()
-        return len(letters)
+        letter_ids = [row[0] for row in self.env.cr.fetchall()]
+        self.env["aftersales.letter"]._plan_email_jobs(letter_ids, _("Reminder emails"))
+        return len(letter_ids)
 
     @api.model
     def _close_booked_needs(self, orders):

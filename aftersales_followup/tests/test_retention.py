@@ -135,8 +135,10 @@ class TestNeeds(RetentionCase):
         happy = self._vehicle(handover=-350)  # insurance renewal in ~15 days
         opted = self._vehicle(handover=-350)
         opted.partner_id.opt_out = True
-        self.env["aftersales.need"]._cron_refresh_needs()
-        self.env["aftersales.need"]._cron_refresh_needs()
+        # the emails' chunk jobs run here (test_reminder_jobs.py runs them as workers do)
+        Need = self.env["aftersales.need"].with_context(test_queue_job_no_delay=True)
+        Need._cron_refresh_needs()
+        Need._cron_refresh_needs()
         Letter = self.env["aftersales.letter"]
         letters = Letter.search([("need_id.vehicle_id", "in", (happy | opted).ids)])
         self.assertEqual(letters.mapped("partner_id"), happy.partner_id)
