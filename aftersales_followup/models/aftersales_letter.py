@@ -161,7 +161,12 @@ class AftersalesLetter(models.Model):
         failed = self.filtered(lambda lt: lt.state == "failed" and lt.channel == "email")
         if not failed:
             raise UserError(_("Only failed emails can be sent again."))
-        if len(failed.mapped("mail_id")) != len(failed):
+        # A letter rendered from its own template (a campaign notice, a reminder) whose
+        # email was never queued (the customer had opted out when its job ran) is
+        # rendered again; another without its email cannot be.
+        unqueued = failed.filtered(lambda lt: not lt.mail_id)
+        renderable = unqueued.filtered(lambda lt: lt.mail_template_id.model == self._name)
+        if unqueued - renderable:
             raise UserError(_("The queued email of a failed letter was deleted; send the "
                               "letter again from its source."))
         refused = failed.filtered(lambda lt: not lt.partner_id._aftersales_accepts_email())
@@ -170,7 +175,11 @@ class AftersalesLetter(models.Model):
                 "Not sent again: the customer no longer accepts email.")})
         # sudo: staff cannot write the after-sales mail queue; only the emails of these
         # failed letters are put back, unchanged.
-        (failed - refused).mapped("mail_id").sudo().mark_outgoing()
+        (failed - refused - renderable).mapped("mail_id").sudo().mark_outgoing()
+        again = (renderable - refused)._aftersales_trusted()
+        if again:
+            again.write({"state": "draft", "failure_reason": False})
+            again._queue_emails()
         return True
 
     @api.model
@@ -441,7 +450,7 @@ class AftersalesLetter(models.Model):
                    SET state = 'failed', failure_reason = %s,
                        write_date = now() AT TIME ZONE 'UTC'
                  WHERE id = ANY(%s)
-            """, (_("Not sent: the customer no longer accepts emails."), refused))
+            """, (_("Not sent: the customer no longer accepts email."), refused))
             self.invalidate_cache(["state", "failure_reason"])
         letters = self.browse([letter_id for letter_id, may_email in rows if may_email])
         letters._queue_emails()

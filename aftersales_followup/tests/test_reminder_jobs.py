@@ -3,6 +3,8 @@
 """Reminder emails as queue_job chunk jobs (issue 20): the nightly action registers the
 letters and plans their emails; any worker renders and queues them, once, and reads the
 customer's consent when it does."""
+from odoo.exceptions import UserError
+
 from odoo.addons.queue_job.job import DONE, PENDING
 
 from .common import perform_job
@@ -87,8 +89,30 @@ class TestReminderJobs(RetentionCase):
         refused = letters.filtered(lambda lt: lt.partner_id == refusing)
         sent = letters - refused
         self.assertEqual((refused.state, refused.mail_id.id), ("failed", False))
-        self.assertIn("no longer accepts emails", refused.failure_reason)
+        self.assertIn("no longer accepts email", refused.failure_reason)
         self.assertEqual(sent.partner_id, accepting)
         self.assertTrue(sent.mail_id)
         self.assertFalse(self.env["mail.mail"].sudo().search(
             [("recipient_ids", "in", refusing.ids)]))
+
+    def test_a_letter_refused_by_the_job_is_sent_once_consent_is_back(self):
+        before = self.jobs()
+        self.env["aftersales.need"]._cron_refresh_needs()
+        refusing = self.vehicles[0].partner_id
+        refusing.opt_out = True
+        perform_job(self.env, self.jobs() - before)
+        refused = self.letters().filtered(lambda lt: lt.partner_id == refusing)
+        as_officer = refused.sudo(self.officer)
+        as_officer.action_retry()  # still opted out: nothing, and the reason says so
+        self.assertEqual((refused.state, refused.mail_id.id), ("failed", False))
+        self.assertIn("Not sent again", refused.failure_reason)
+        refusing.opt_out = False
+        as_officer.action_retry()
+        refused.invalidate_cache()
+        self.assertEqual(refused.state, "draft")
+        self.assertFalse(refused.failure_reason)
+        self.assertEqual(refused.mail_id.recipient_ids, refusing)
+        self.assertEqual(refused.mail_id.state, "outgoing")
+        self.assertIn("insurance", refused.mail_id.body_html)
+        with self.assertRaises(UserError):
+            as_officer.action_retry()  # queued now: not failed any more
