@@ -1,0 +1,365 @@
+# Copyright 2026 After-sales suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import logging
+
+import psycopg2
+from psycopg2 import errorcodes, sql
+
+from odoo import api, fields, models, tools
+
+from .aftersales_report_mixin import selection_of
+
+_logger = logging.getLogger(__name__)
+
+# The grain of the summary: what the KPI is grouped and filtered by. The call's customer,
+# vehicle, order and rule are left to the calls analysis (one row per call).
+KEYS = ("company_id", "date_due", "user_id", "purpose", "direction", "state", "campaign_id")
+# The averages of the calls analysis, each kept as its sum and the number of calls it is
+# about, so that the average of any group is exact (sum / rows).
+AVERAGES = ("reached", "on_time", "satisfaction", "survey_score")
+SUMS = ("call_count", "expired_count", "attempt_count")
+# What a reader may meet while another transaction refreshes the same days: it reads the
+# figures without refreshing them (they are right without it, see the class docstring).
+CONCURRENT = (errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED,
+              errorcodes.UNIQUE_VIOLATION, errorcodes.LOCK_NOT_AVAILABLE)
+
+
+class AftersalesCallKpi(models.Model):
+    """Calls KPI: the figures of the calls analysis (``aftersales.call.report``: calls,
+    expired, attempts, reached, on time, satisfaction, survey score) by dealership, due
+    day, officer, purpose, direction, state and campaign, pre-aggregated so that a
+    pivot over a year costs the days and officers it shows, not the calls of that year.
+
+    - ``aftersales_call_kpi_summary`` (our own table) holds the sums of each group of
+      calls due on a day before the dealership's today (``last_day`` of
+      ``aftersales_call_kpi_state``, per dealership, with the time zone it was told in);
+      each average as its sum and the number of calls it is about.
+    - A statement-level trigger on ``aftersales_call`` (insert, update, delete, with
+      transition tables) appends the (dealership, due day) pairs of the calls it changed
+      to ``aftersales_call_kpi_dirty``: whatever changes calls (the ORM, the scheduled
+      actions' bulk SQL, the import command) is seen. The log has no unique index, so
+      that writers of calls of the same day never wait on each other.
+    - The view this model reads is the summary's rows of the days not in the log, plus
+      one row per call for the rest: calls due on or after the dealership's today or
+      without a due day, and the calls of the logged days. It is right whenever it is
+      read; the refresh only makes it fast.
+    - Before a read (``read_group``: the pivot and the graph) and daily (a scheduled
+      action), ``_aftersales_refresh`` aggregates the days that became past and the logged
+      days again, and deletes the log rows it processed, under an advisory lock: a second
+      reader meanwhile reads without refreshing.
+    """
+    _name = "aftersales.call.kpi"
+    _inherit = "aftersales.report.mixin"
+    _description = "Calls KPI"
+    _auto = False
+    _order = "date_due desc, id desc"
+    _rec_name = "date_due"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    date_due = fields.Date(string="Due on", readonly=True)
+    user_id = fields.Many2one("res.users", string="Officer", readonly=True)
+    purpose = fields.Selection(
+        selection=selection_of("aftersales.call", "purpose"), readonly=True)
+    direction = fields.Selection(
+        selection=selection_of("aftersales.call", "direction"), readonly=True)
+    state = fields.Selection(
+        selection=selection_of("aftersales.call", "state"), readonly=True)
+    campaign_id = fields.Many2one("aftersales.campaign", string="Campaign", readonly=True)
+    call_count = fields.Integer(string="Calls", readonly=True)
+    expired_count = fields.Integer(string="Expired calls", readonly=True)
+    attempt_count = fields.Integer(string="Attempts without answer", readonly=True)
+    reached = fields.Float(
+        string="Reached (%)", readonly=True, group_operator="avg", digits=(16, 2),
+        help="Share of the calls over (done or expired) that reached the customer.")
+    on_time = fields.Float(
+        string="On time (%)", readonly=True, group_operator="avg", digits=(16, 2),
+        help="Share of the follow-up calls whose due day has passed that reached the "
+             "customer on or before that day.")
+    satisfaction = fields.Float(
+        string="Satisfaction (1-5)", readonly=True, group_operator="avg", digits=(16, 2),
+        help="Average of the satisfaction given (on the phone or in the survey), over the "
+             "calls given one.")
+    survey_score = fields.Float(
+        string="Survey score (1-5)", readonly=True, group_operator="avg", digits=(16, 2),
+        help="Average overall score of the answered surveys.")
+    # Each average's sum and the number of calls it is about: read_group's averages are
+    # computed from them (technical: left out of fields_get, so out of the pivot's menu).
+    reached_sum = fields.Float(readonly=True)
+    reached_rows = fields.Integer(readonly=True)
+    on_time_sum = fields.Float(readonly=True)
+    on_time_rows = fields.Integer(readonly=True)
+    satisfaction_sum = fields.Float(readonly=True)
+    satisfaction_rows = fields.Integer(readonly=True)
+    survey_score_sum = fields.Float(readonly=True)
+    survey_score_rows = fields.Integer(readonly=True)
+
+    @api.model_cr
+    def init(self):
+        """The summary, its state and log, the trigger and the view (idempotent: run at
+        every install and upgrade); then the first refresh, which fills the summary of an
+        existing database in one statement (no migration needed)."""
+        cr = self.env.cr
+        cr.execute("""
+            CREATE TABLE IF NOT EXISTS aftersales_call_kpi_summary (
+                id serial PRIMARY KEY,
+                company_id integer NOT NULL
+                    REFERENCES res_company (id) ON DELETE CASCADE,
+                date_due date NOT NULL,
+                user_id integer,
+                purpose varchar,
+                direction varchar,
+                state varchar,
+                campaign_id integer,
+                call_count integer NOT NULL,
+                expired_count integer NOT NULL,
+                attempt_count integer NOT NULL,
+                reached_sum numeric, reached_rows integer NOT NULL,
+                on_time_sum numeric, on_time_rows integer NOT NULL,
+                satisfaction_sum numeric, satisfaction_rows integer NOT NULL,
+                survey_score_sum numeric, survey_score_rows integer NOT NULL
+            )""")
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS aftersales_call_kpi_summary_company_due_idx
+                ON aftersales_call_kpi_summary (company_id, date_due)""")
+        cr.execute("""
+            CREATE TABLE IF NOT EXISTS aftersales_call_kpi_state (
+                company_id integer PRIMARY KEY
+                    REFERENCES res_company (id) ON DELETE CASCADE,
+                last_day date NOT NULL,
+                tz varchar NOT NULL
+            )""")
+        # Append-only: no unique index (an ON CONFLICT would make the writers of calls of
+        # the same day wait on each other); the refresh deletes what it processed.
+        cr.execute("""
+            CREATE TABLE IF NOT EXISTS aftersales_call_kpi_dirty (
+                id bigserial PRIMARY KEY,
+                company_id integer NOT NULL,
+                date_due date NOT NULL
+            )""")
+        cr.execute("""
+            CREATE OR REPLACE FUNCTION aftersales_call_kpi_log_dirty() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    INSERT INTO aftersales_call_kpi_dirty (company_id, date_due)
+                    SELECT DISTINCT company_id, date_due FROM aftersales_call_kpi_new
+                     WHERE company_id IS NOT NULL AND date_due IS NOT NULL;
+                ELSIF TG_OP = 'UPDATE' THEN
+                    INSERT INTO aftersales_call_kpi_dirty (company_id, date_due)
+                    SELECT company_id, date_due FROM aftersales_call_kpi_new
+                     WHERE company_id IS NOT NULL AND date_due IS NOT NULL
+                    UNION
+                    SELECT company_id, date_due FROM aftersales_call_kpi_old
+                     WHERE company_id IS NOT NULL AND date_due IS NOT NULL;
+                ELSE
+                    INSERT INTO aftersales_call_kpi_dirty (company_id, date_due)
+                    SELECT DISTINCT company_id, date_due FROM aftersales_call_kpi_old
+                     WHERE company_id IS NOT NULL AND date_due IS NOT NULL;
+                END IF;
+                RETURN NULL;
+            END $$""")
+        # A trigger with transition tables has one event: three triggers.
+        for event, referencing in (
+                ("INSERT", "NEW TABLE AS aftersales_call_kpi_new"),
+                ("UPDATE", "OLD TABLE AS aftersales_call_kpi_old "
+                           "NEW TABLE AS aftersales_call_kpi_new"),
+                ("DELETE", "OLD TABLE AS aftersales_call_kpi_old")):
+            name = sql.Identifier("aftersales_call_kpi_%s_trg" % event.lower())
+            cr.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON aftersales_call").format(name))
+            cr.execute(sql.SQL("""
+                CREATE TRIGGER {name} AFTER {event} ON aftersales_call
+                REFERENCING {referencing}
+                FOR EACH STATEMENT EXECUTE FUNCTION aftersales_call_kpi_log_dirty()
+            """).format(name=name, event=sql.SQL(event), referencing=sql.SQL(referencing)))
+        self._aftersales_create_kpi_view()
+        self._aftersales_refresh()
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """The figures refreshed first; each average as the sum over the group's calls
+        divided by their number (not an average of the summary's averages); the count
+        of a group is its number of calls, as in the calls analysis."""
+        self._aftersales_refresh()
+        names = [name.split(":")[0] for name in fields or []] or list(self._fields)
+        averages = [name for name in names if name in AVERAGES]
+        wanted = [name for name in names if name not in AVERAGES]
+        wanted += [extra for extra in ["call_count"] + [
+            "%s_%s" % (name, part) for name in averages for part in ("sum", "rows")]
+            if extra not in wanted]
+        groups = super(AftersalesCallKpi, self).read_group(
+            domain, wanted, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        if lazy and groupby and not self.env.context.get("group_by_no_leaf"):
+            count_key = "%s_count" % groupby[0].split(":")[0]
+        else:
+            count_key = "__count"
+        for group in groups:
+            for name in averages:
+                rows = group.get("%s_rows" % name) or 0
+                group[name] = group["%s_sum" % name] / rows if rows else False
+            if count_key in group:
+                group[count_key] = group.get("call_count") or 0
+        return groups
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """The sums and counts behind the averages stay out of the pivot's measures."""
+        result = super(AftersalesCallKpi, self).fields_get(allfields, attributes)
+        if not allfields:
+            for name in AVERAGES:
+                result.pop("%s_sum" % name, None)
+                result.pop("%s_rows" % name, None)
+        return result
+
+    # ------------------------------------------------------------------ the summary
+
+    @api.model
+    def _cron_refresh(self):
+        """The scheduled action: the newly past days aggregated before the first reader
+        of the morning asks."""
+        return self._aftersales_refresh()
+
+    @api.model_cr
+    def _aftersales_create_kpi_view(self):
+        summary = ", ".join(["s.%s" % key for key in KEYS] + ["s.%s" % name for name in SUMS]
+                            + ["s.%s_sum / NULLIF(s.%s_rows, 0) AS %s" % (name, name, name)
+                               for name in AVERAGES]
+                            + ["s.%s_sum, s.%s_rows" % (name, name) for name in AVERAGES])
+        per_call = ", ".join(["r.%s" % key for key in KEYS] + ["r.%s" % name for name in SUMS]
+                             + ["r.%s::numeric AS %s" % (name, name) for name in AVERAGES]
+                             + ["r.%s::numeric AS %s_sum, (r.%s IS NOT NULL)::integer AS %s_rows"
+                                % (name, name, name, name) for name in AVERAGES])
+        calls = self._aftersales_calls_sql()
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(sql.SQL("""
+            CREATE VIEW {table} AS (
+                SELECT s.id, {summary}
+                  FROM aftersales_call_kpi_summary s
+                 WHERE NOT EXISTS (SELECT 1 FROM aftersales_call_kpi_dirty d
+                                    WHERE d.company_id = s.company_id
+                                      AND d.date_due = s.date_due)
+                UNION ALL
+                SELECT -r.id, {per_call}
+                  FROM {calls} r
+                  LEFT JOIN aftersales_call_kpi_state st ON st.company_id = r.company_id
+                 WHERE r.date_due > COALESCE(st.last_day, '-infinity'::date)
+                UNION ALL
+                SELECT -r.id, {per_call}
+                  FROM {calls} r
+                 WHERE r.date_due IS NULL
+                UNION ALL
+                SELECT -r.id, {per_call}
+                  FROM {calls} r
+                  JOIN aftersales_call_kpi_state st ON st.company_id = r.company_id
+                 WHERE r.date_due <= st.last_day
+                   AND EXISTS (SELECT 1 FROM aftersales_call_kpi_dirty d
+                                WHERE d.company_id = r.company_id
+                                  AND d.date_due = r.date_due)
+            )""").format(table=sql.Identifier(self._table), summary=sql.SQL(summary),
+                         per_call=sql.SQL(per_call), calls=sql.SQL(calls)))
+
+    @api.model
+    def _aftersales_calls_sql(self):
+        """The calls analysis' rows (its SQL, not its view: recreating that view must not
+        drop this one), one per active call of a dealership."""
+        report = self.env["aftersales.call.report"]
+        return "(SELECT {select} FROM {from_} WHERE {where})".format(
+            select=report._select(), from_=report._from(), where=report._where())
+
+    @api.model
+    def _aftersales_aggregate_sql(self, join):
+        """INSERT into the summary the sums of the calls of the days ``join`` (SQL joined
+        to the calls as ``r``) selects."""
+        sums = ", ".join(["count(*)"] + ["sum(r.%s)" % name for name in SUMS[1:]]
+                         + ["sum(r.%s::numeric), count(r.%s)" % (name, name) for name in AVERAGES])
+        columns = ", ".join(KEYS + SUMS + tuple(
+            "%s_sum, %s_rows" % (name, name) for name in AVERAGES))
+        keys = ", ".join("r.%s" % key for key in KEYS)
+        return """
+            INSERT INTO aftersales_call_kpi_summary ({columns})
+            SELECT {keys}, {sums}
+              FROM {calls} r {join}
+             GROUP BY {keys}
+        """.format(columns=columns, keys=keys, sums=sums, calls=self._aftersales_calls_sql(),
+                   join=join)
+
+    @api.model
+    def _aftersales_refresh(self):
+        """Aggregate what is not yet in the summary (the days that became past in each
+        dealership, every past day of a dealership whose time zone changed, the logged
+        days) and delete the log rows processed. One refresh at a time: a second reader
+        meanwhile goes on without it (the view is right without it); so does a reader
+        whose snapshot a concurrent refresh made out of date (the refresh is undone, not
+        the request). Returns whether it refreshed."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_xact_lock("
+                   "'aftersales_call_kpi_summary'::regclass::integer, 0)")
+        if not cr.fetchone()[0]:
+            return False
+        try:
+            with cr.savepoint():
+                self._aftersales_refresh_days()
+                self._aftersales_refresh_logged()
+        except (psycopg2.OperationalError, psycopg2.IntegrityError) as error:
+            if error.pgcode not in CONCURRENT:
+                raise
+            _logger.info("Calls KPI: refresh left to the next reader (%s)", error.pgcode)
+            return False
+        return True
+
+    @api.model
+    def _aftersales_refresh_days(self):
+        """The days that became past since the last refresh, per dealership; all past days
+        of a dealership seen for the first time or whose time zone changed."""
+        cr = self.env.cr
+        cr.execute("""
+            SELECT co.id, co.aftersales_day_tz, {today} - 1, st.last_day, st.tz
+              FROM {companies} co
+              LEFT JOIN aftersales_call_kpi_state st ON st.company_id = co.id
+        """.format(companies=self._aftersales_companies_sql(),
+                   today=self._aftersales_today_sql("co")))
+        rebuild, windows = [], []
+        for company_id, tz, last_day, summarized, summarized_tz in cr.fetchall():
+            if summarized is None or summarized_tz != tz or summarized > last_day:
+                rebuild.append(company_id)
+                windows.append((company_id, None, last_day, tz))
+            elif summarized < last_day:
+                windows.append((company_id, summarized, last_day, tz))
+        if not windows:
+            return
+        if rebuild:
+            cr.execute("DELETE FROM aftersales_call_kpi_summary WHERE company_id = ANY(%s)",
+                       (rebuild,))
+        company_ids, after, upto, zones = (list(column) for column in zip(*windows))
+        cr.execute(self._aftersales_aggregate_sql("""
+            JOIN unnest(%s::integer[], %s::date[], %s::date[]) AS w (company_id, after, upto)
+              ON r.company_id = w.company_id
+             AND r.date_due > COALESCE(w.after, '-infinity'::date) AND r.date_due <= w.upto
+        """), (company_ids, after, upto))
+        cr.execute("""
+            INSERT INTO aftersales_call_kpi_state (company_id, last_day, tz)
+            SELECT * FROM unnest(%s::integer[], %s::date[], %s::varchar[])
+                ON CONFLICT (company_id) DO UPDATE
+               SET last_day = EXCLUDED.last_day, tz = EXCLUDED.tz
+        """, (company_ids, upto, zones))
+
+    @api.model
+    def _aftersales_refresh_logged(self):
+        """The logged days already summarized, aggregated again; the log rows this
+        transaction sees deleted (those of writers not committed yet stay for the next
+        refresh)."""
+        self.env.cr.execute("""
+            WITH logged AS (
+                DELETE FROM aftersales_call_kpi_dirty RETURNING company_id, date_due
+            ), days AS (
+                SELECT DISTINCT l.company_id, l.date_due
+                  FROM logged l
+                  JOIN aftersales_call_kpi_state st ON st.company_id = l.company_id
+                 WHERE l.date_due <= st.last_day
+            ), cleared AS (
+                DELETE FROM aftersales_call_kpi_summary s USING days
+                 WHERE s.company_id = days.company_id AND s.date_due = days.date_due
+            )""" + self._aftersales_aggregate_sql("""
+            JOIN days ON days.company_id = r.company_id AND days.date_due = r.date_due
+        """))
