@@ -18,6 +18,11 @@ KEYS = ("company_id", "date_due", "user_id", "purpose", "direction", "state", "c
 # about, so that the average of any group is exact (sum / rows).
 AVERAGES = ("reached", "on_time", "satisfaction", "survey_score")
 SUMS = ("call_count", "expired_count", "attempt_count")
+# The last day that has passed somewhere on Earth (14 hours ahead of UTC): no dealership's
+# yesterday is later. The summary's days after a dealership's last refresh up to this one
+# may have passed there since (their open calls late now): the view reads them from the
+# calls.
+PASSED = "((now() AT TIME ZONE 'Etc/GMT-14')::date - 1)"
 # What a reader may meet while another transaction refreshes the same days: it reads the
 # figures without refreshing them (they are right without it, see the class docstring).
 CONCURRENT = (errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED,
@@ -236,14 +241,22 @@ class AftersalesCallKpi(models.Model):
             CREATE VIEW {table} AS (
                 SELECT s.id, {summary}
                   FROM aftersales_call_kpi_summary s
-                 WHERE NOT EXISTS (SELECT 1 FROM aftersales_call_kpi_dirty d
+                  JOIN aftersales_call_kpi_state st ON st.company_id = s.company_id
+                 WHERE (s.date_due <= st.last_day OR s.date_due > {passed})
+                   AND NOT EXISTS (SELECT 1 FROM aftersales_call_kpi_dirty d
                                     WHERE d.company_id = s.company_id
                                       AND d.date_due = s.date_due)
                 UNION ALL
                 SELECT -r.id, {per_call}
                   FROM {calls} r
-                  LEFT JOIN aftersales_call_kpi_state st ON st.company_id = r.company_id
-                 WHERE r.date_due > COALESCE(st.last_day, '-infinity'::date)
+                  JOIN (SELECT rc.id AS company_id,
+                               COALESCE(st.last_day, '-infinity'::date) AS after,
+                               CASE WHEN st.company_id IS NULL THEN 'infinity'::date
+                                    ELSE {passed} END AS upto
+                          FROM res_company rc
+                          LEFT JOIN aftersales_call_kpi_state st ON st.company_id = rc.id
+                       ) k ON k.company_id = r.company_id
+                          AND r.date_due > k.after AND r.date_due <= k.upto
                 UNION ALL
                 SELECT -r.id, {per_call}
                   FROM {calls} r
@@ -252,12 +265,13 @@ class AftersalesCallKpi(models.Model):
                 SELECT -r.id, {per_call}
                   FROM {calls} r
                   JOIN aftersales_call_kpi_state st ON st.company_id = r.company_id
-                 WHERE r.date_due <= st.last_day
+                 WHERE (r.date_due <= st.last_day OR r.date_due > {passed})
                    AND EXISTS (SELECT 1 FROM aftersales_call_kpi_dirty d
                                 WHERE d.company_id = r.company_id
                                   AND d.date_due = r.date_due)
             )""").format(table=sql.Identifier(self._table), summary=sql.SQL(summary),
-                         per_call=sql.SQL(per_call), calls=sql.SQL(calls)))
+                         per_call=sql.SQL(per_call), calls=sql.SQL(calls),
+                         passed=sql.SQL(PASSED)))
 
     @api.model
     def _aftersales_calls_sql(self):
@@ -297,10 +311,15 @@ class AftersalesCallKpi(models.Model):
                    "'aftersales_call_kpi_summary'::regclass::integer, 0)")
         if not cr.fetchone()[0]:
             return False
+        rebuild, windows, logged = self._aftersales_refresh_plan()
+        if not (windows or logged):
+            return True
         try:
             with cr.savepoint():
-                self._aftersales_refresh_days()
-                self._aftersales_refresh_logged()
+                if windows:
+                    self._aftersales_refresh_days(rebuild, windows)
+                if logged:
+                    self._aftersales_refresh_logged()
         except (psycopg2.OperationalError, psycopg2.IntegrityError) as error:
             if error.pgcode not in CONCURRENT:
                 raise
@@ -309,40 +328,61 @@ class AftersalesCallKpi(models.Model):
         return True
 
     @api.model
-    def _aftersales_refresh_days(self):
-        """The days that became past since the last refresh, per dealership; all past days
-        of a dealership seen for the first time or whose time zone changed."""
+    def _aftersales_refresh_plan(self):
+        """What the refresh has to do, in one query: the dealerships seen for the first
+        time or whose time zone changed (all their past days), the windows of days that
+        became past in each dealership since its last refresh, whether days are logged."""
         cr = self.env.cr
         cr.execute("""
-            SELECT co.id, co.aftersales_day_tz, {today} - 1, st.last_day, st.tz
+            SELECT co.id, co.aftersales_day_tz, {today} - 1, st.last_day, st.tz,
+                   EXISTS (SELECT 1 FROM aftersales_call_kpi_dirty)
               FROM {companies} co
               LEFT JOIN aftersales_call_kpi_state st ON st.company_id = co.id
         """.format(companies=self._aftersales_companies_sql(),
                    today=self._aftersales_today_sql("co")))
-        rebuild, windows = [], []
-        for company_id, tz, last_day, summarized, summarized_tz in cr.fetchall():
+        rebuild, windows, logged = [], [], False
+        for company_id, tz, last_day, summarized, summarized_tz, dirty in cr.fetchall():
+            logged = dirty
             if summarized is None or summarized_tz != tz or summarized > last_day:
                 rebuild.append(company_id)
                 windows.append((company_id, None, last_day, tz))
             elif summarized < last_day:
                 windows.append((company_id, summarized, last_day, tz))
-        if not windows:
-            return
-        if rebuild:
-            cr.execute("DELETE FROM aftersales_call_kpi_summary WHERE company_id = ANY(%s)",
-                       (rebuild,))
-        company_ids, after, upto, zones = (list(column) for column in zip(*windows))
-        cr.execute(self._aftersales_aggregate_sql("""
-            JOIN unnest(%s::integer[], %s::date[], %s::date[]) AS w (company_id, after, upto)
-              ON r.company_id = w.company_id
-             AND r.date_due > COALESCE(w.after, '-infinity'::date) AND r.date_due <= w.upto
-        """), (company_ids, after, upto))
+        return rebuild, windows, logged
+
+    @api.model
+    def _aftersales_refresh_days(self, rebuild, windows):
+        """The days that became past since the last refresh, per dealership (``windows``:
+        company, last day summarized or None, new last day, time zone); all past days of
+        the dealerships ``rebuild``."""
+        cr = self.env.cr
+        company_ids, after, last_days, zones = (list(column) for column in zip(*windows))
+        # a dealership rebuilt: all its days, the coming ones too
+        upto = [None if company_id in rebuild else last_day
+                for company_id, last_day in zip(company_ids, last_days)]
+        window = """
+            unnest(%s::integer[], %s::date[], %s::date[]) AS w (company_id, after, upto)
+        """
+        bounds = """
+            {day} > COALESCE(w.after, '-infinity'::date)
+            AND {day} <= COALESCE(w.upto, 'infinity'::date)
+        """
+        cr.execute("""
+            DELETE FROM aftersales_call_kpi_summary s USING {window}
+             WHERE s.company_id = w.company_id AND {bounds}
+        """.format(window=window, bounds=bounds.format(day="s.date_due")),
+                   (company_ids, after, upto))
+        cr.execute(self._aftersales_aggregate_sql("JOIN {window} ON r.company_id = w.company_id "
+                                                  "AND {bounds}".format(
+                                                      window=window,
+                                                      bounds=bounds.format(day="r.date_due"))),
+                   (company_ids, after, upto))
         cr.execute("""
             INSERT INTO aftersales_call_kpi_state (company_id, last_day, tz)
             SELECT * FROM unnest(%s::integer[], %s::date[], %s::varchar[])
                 ON CONFLICT (company_id) DO UPDATE
                SET last_day = EXCLUDED.last_day, tz = EXCLUDED.tz
-        """, (company_ids, upto, zones))
+        """, (company_ids, last_days, zones))
 
     @api.model
     def _aftersales_refresh_logged(self):
@@ -356,7 +396,6 @@ class AftersalesCallKpi(models.Model):
                 SELECT DISTINCT l.company_id, l.date_due
                   FROM logged l
                   JOIN aftersales_call_kpi_state st ON st.company_id = l.company_id
-                 WHERE l.date_due <= st.last_day
             ), cleared AS (
                 DELETE FROM aftersales_call_kpi_summary s USING days
                  WHERE s.company_id = days.company_id AND s.date_due = days.date_due

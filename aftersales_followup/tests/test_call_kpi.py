@@ -140,11 +140,11 @@ class TestCallKpi(AftersalesCommon):
         self.assertSameFigures(groupby=("state",))
         self.assertSameFigures([("purpose", "=", "followup")], groupby=("date_due:month",))
         self.assertSameFigures(groupby=())
-        # the past days are read from the summary, today and the coming days live
-        summarized, counted = self.summarized(-20)
-        self.assertEqual(summarized, counted)
-        self.assertGreaterEqual(summarized, 2)
-        self.assertEqual(self.summarized(0)[0], 0)
+        # the summary holds the past days, today and the coming ones
+        for days, least in ((-20, 2), (0, 2), (4, 1)):
+            summarized, counted = self.summarized(days)
+            self.assertEqual(summarized, counted)
+            self.assertGreaterEqual(summarized, least)
         self.env.cr.execute("SELECT last_day FROM aftersales_call_kpi_state "
                             "WHERE company_id = %s", (self.company.id,))
         self.assertEqual(self.env.cr.fetchone()[0],
@@ -279,17 +279,26 @@ class TestCallKpi(AftersalesCommon):
             ("user_id", "=", self.officer.id), ("purpose", "=", "followup")], ["state"])
         self.assertEqual(yesterday[("todo",)]["on_time"], 0.0)
         self.assertEqual(yesterday[("done",)]["on_time"], 100.0)
-        # As if the last refresh was two days ago: the two days since are read live
-        # (still right), then the refresh takes them into the summary.
+        # As if the last refresh was three days ago, when the two last days had not
+        # passed (their calls in no on-time share): those days are read from the calls
+        # (still right), then the refresh aggregates them again.
         cr = self.env.cr
         cr.execute("UPDATE aftersales_call_kpi_state SET last_day = last_day - 2 "
                    "WHERE company_id = %s", (self.company.id,))
-        cr.execute("DELETE FROM aftersales_call_kpi_summary WHERE company_id = %s "
-                   "AND date_due >= %s", (self.company.id, self.days_from_today(-2)))
+        cr.execute("UPDATE aftersales_call_kpi_summary SET on_time_sum = NULL, "
+                   "on_time_rows = 0 WHERE company_id = %s AND date_due >= %s",
+                   (self.company.id, self.days_from_today(-2)))
         self.assertEqual(self.view_total(), self.report_total())
+        self.env.cr.execute("SELECT sum(on_time_rows) FROM aftersales_call_kpi "
+                            "WHERE company_id = %s AND date_due = %s",
+                            (self.company.id, self.days_from_today(-1)))
+        self.assertGreaterEqual(self.env.cr.fetchone()[0], 2)
         self.assertSameFigures()
         self.assertEqual(self.summarized(-1), (summarized, summarized))
-        self.assertEqual(self.summarized(0)[0], 0)
+        self.env.cr.execute("SELECT sum(on_time_rows) FROM aftersales_call_kpi_summary "
+                            "WHERE company_id = %s AND date_due = %s",
+                            (self.company.id, self.days_from_today(-1)))
+        self.assertGreaterEqual(self.env.cr.fetchone()[0], 2)
         self.assertEqual(today_call.state, "todo")
         self.assertTrue(open_call.active and done_call.active)
 
