@@ -231,7 +231,10 @@ class AftersalesCallKpi(models.Model):
                             + ["s.%s_sum / NULLIF(s.%s_rows, 0) AS %s" % (name, name, name)
                                for name in AVERAGES]
                             + ["s.%s_sum, s.%s_rows" % (name, name) for name in AVERAGES])
-        per_call = ", ".join(["r.%s" % key for key in KEYS] + ["r.%s" % name for name in SUMS]
+        # the company of the rows read from the calls is the driving row's (``k`` below),
+        # so that the record rule on it restricts the driving rows, not the calls read
+        per_call = ", ".join(["k.company_id"] + ["r.%s" % key for key in KEYS[1:]]
+                             + ["r.%s" % name for name in SUMS]
                              + ["r.%s::numeric AS %s" % (name, name) for name in AVERAGES]
                              + ["r.%s::numeric AS %s_sum, (r.%s IS NOT NULL)::integer AS %s_rows"
                                 % (name, name, name, name) for name in AVERAGES])
@@ -248,29 +251,36 @@ class AftersalesCallKpi(models.Model):
                                       AND d.date_due = s.date_due)
                 UNION ALL
                 SELECT -r.id, {per_call}
-                  FROM {calls} r
-                  JOIN (SELECT rc.id AS company_id,
+                  FROM (SELECT rc.id AS company_id,
                                COALESCE(st.last_day, '-infinity'::date) AS after,
                                CASE WHEN st.company_id IS NULL THEN 'infinity'::date
                                     ELSE {passed} END AS upto
                           FROM res_company rc
                           LEFT JOIN aftersales_call_kpi_state st ON st.company_id = rc.id
-                       ) k ON k.company_id = r.company_id
-                          AND r.date_due > k.after AND r.date_due <= k.upto
+                       ) k
+                 CROSS JOIN LATERAL (
+                        SELECT * FROM {calls} c
+                         WHERE c.company_id = k.company_id
+                           AND c.date_due > k.after AND c.date_due <= k.upto
+                        OFFSET 0) r
                 UNION ALL
-                SELECT -r.id, {per_call}
+                SELECT -r.id, r.company_id, {per_call_null}
                   FROM {calls} r
                  WHERE r.date_due IS NULL
                 UNION ALL
                 SELECT -r.id, {per_call}
-                  FROM {calls} r
-                  JOIN aftersales_call_kpi_state st ON st.company_id = r.company_id
-                 WHERE (r.date_due <= st.last_day OR r.date_due > {passed})
-                   AND EXISTS (SELECT 1 FROM aftersales_call_kpi_dirty d
-                                WHERE d.company_id = r.company_id
-                                  AND d.date_due = r.date_due)
+                  FROM (SELECT d.company_id, array_agg(DISTINCT d.date_due) AS days
+                          FROM aftersales_call_kpi_dirty d
+                          JOIN aftersales_call_kpi_state st ON st.company_id = d.company_id
+                         WHERE d.date_due <= st.last_day OR d.date_due > {passed}
+                         GROUP BY d.company_id) k
+                 CROSS JOIN LATERAL (
+                        SELECT * FROM {calls} c
+                         WHERE c.company_id = k.company_id AND c.date_due = ANY(k.days)
+                        OFFSET 0) r
             )""").format(table=sql.Identifier(self._table), summary=sql.SQL(summary),
                          per_call=sql.SQL(per_call), calls=sql.SQL(calls),
+                         per_call_null=sql.SQL(per_call.split(", ", 1)[1]),
                          passed=sql.SQL(PASSED)))
 
     @api.model
@@ -282,9 +292,11 @@ class AftersalesCallKpi(models.Model):
             select=report._select(), from_=report._from(), where=report._where())
 
     @api.model
-    def _aftersales_aggregate_sql(self, join):
-        """INSERT into the summary the sums of the calls of the days ``join`` (SQL joined
-        to the calls as ``r``) selects."""
+    def _aftersales_aggregate_sql(self, driver, condition):
+        """INSERT into the summary the sums of the calls (``c``) for which ``condition``
+        holds, for each row of ``driver`` (the days to aggregate): one index scan of the
+        calls per row (a lateral subquery the planner may not turn into a scan of every
+        call)."""
         sums = ", ".join(["count(*)"] + ["sum(r.%s)" % name for name in SUMS[1:]]
                          + ["sum(r.%s::numeric), count(r.%s)" % (name, name) for name in AVERAGES])
         columns = ", ".join(KEYS + SUMS + tuple(
@@ -293,10 +305,11 @@ class AftersalesCallKpi(models.Model):
         return """
             INSERT INTO aftersales_call_kpi_summary ({columns})
             SELECT {keys}, {sums}
-              FROM {calls} r {join}
+              FROM {driver}
+             CROSS JOIN LATERAL (SELECT * FROM {calls} c WHERE {condition} OFFSET 0) r
              GROUP BY {keys}
         """.format(columns=columns, keys=keys, sums=sums, calls=self._aftersales_calls_sql(),
-                   join=join)
+                   driver=driver, condition=condition)
 
     @api.model
     def _aftersales_refresh(self):
@@ -372,11 +385,9 @@ class AftersalesCallKpi(models.Model):
              WHERE s.company_id = w.company_id AND {bounds}
         """.format(window=window, bounds=bounds.format(day="s.date_due")),
                    (company_ids, after, upto))
-        cr.execute(self._aftersales_aggregate_sql("JOIN {window} ON r.company_id = w.company_id "
-                                                  "AND {bounds}".format(
-                                                      window=window,
-                                                      bounds=bounds.format(day="r.date_due"))),
-                   (company_ids, after, upto))
+        cr.execute(self._aftersales_aggregate_sql(
+            window, "c.company_id = w.company_id AND " + bounds.format(day="c.date_due")),
+            (company_ids, after, upto))
         cr.execute("""
             INSERT INTO aftersales_call_kpi_state (company_id, last_day, tz)
             SELECT * FROM unnest(%s::integer[], %s::date[], %s::varchar[])
@@ -399,6 +410,6 @@ class AftersalesCallKpi(models.Model):
             ), cleared AS (
                 DELETE FROM aftersales_call_kpi_summary s USING days
                  WHERE s.company_id = days.company_id AND s.date_due = days.date_due
-            )""" + self._aftersales_aggregate_sql("""
-            JOIN days ON days.company_id = r.company_id AND days.date_due = r.date_due
-        """))
+            )""" + self._aftersales_aggregate_sql(
+            "(SELECT company_id, array_agg(date_due) AS days FROM days GROUP BY company_id) g",
+            "c.company_id = g.company_id AND c.date_due = ANY(g.days)"))
