@@ -36,22 +36,29 @@ class AftersalesCallKpi(models.Model):
     pivot over a year costs the days and officers it shows, not the calls of that year.
 
     - ``aftersales_call_kpi_summary`` (our own table) holds the sums of each group of
-      calls due on a day before the dealership's today (``last_day`` of
-      ``aftersales_call_kpi_state``, per dealership, with the time zone it was told in);
-      each average as its sum and the number of calls it is about.
+      calls of a due day, aggregated from the calls analysis' own SQL; each average as
+      its sum and the number of calls it is about. The days to come are there too: a
+      call due today or later is on time or late only once done (its open calls count
+      in no on-time share until the day has passed), so their figures hold until then.
+    - ``aftersales_call_kpi_state`` keeps per dealership the last day that had passed
+      at its last refresh (``last_day``) and the time zone its days were told in.
     - A statement-level trigger on ``aftersales_call`` (insert, update, delete, with
       transition tables) appends the (dealership, due day) pairs of the calls it changed
       to ``aftersales_call_kpi_dirty``: whatever changes calls (the ORM, the scheduled
       actions' bulk SQL, the import command) is seen. The log has no unique index, so
       that writers of calls of the same day never wait on each other.
-    - The view this model reads is the summary's rows of the days not in the log, plus
-      one row per call for the rest: calls due on or after the dealership's today or
-      without a due day, and the calls of the logged days. It is right whenever it is
-      read; the refresh only makes it fast.
-    - Before a read (``read_group``: the pivot and the graph) and daily (a scheduled
-      action), ``_aftersales_refresh`` aggregates the days that became past and the logged
-      days again, and deletes the log rows it processed, under an advisory lock: a second
-      reader meanwhile reads without refreshing.
+    - The view this model reads is the summary's rows, except for the days it may not
+      hold right, which it reads from the calls (one row per call): the logged days, the
+      days after ``last_day`` that may have passed since (up to the last day that has
+      passed anywhere, 14 hours ahead of UTC: normally none), the calls without a due
+      day, and every call of a dealership not summarized yet. It is right whenever it is
+      read; the refresh only makes it fast. A change of a dealership's time zone is the
+      exception: the refresh (which compares the zones) aggregates it again.
+    - Before a read (``read_group``: the pivot and the graph) and hourly (a scheduled
+      action), ``_aftersales_refresh`` aggregates the days that passed since and the
+      logged days again, all days of a dealership seen for the first time or whose time
+      zone changed, and deletes the log rows it processed, under an advisory lock: a
+      second reader meanwhile reads without refreshing.
     """
     _name = "aftersales.call.kpi"
     _inherit = "aftersales.report.mixin"
@@ -185,24 +192,19 @@ class AftersalesCallKpi(models.Model):
         """The figures refreshed first; each average as the sum over the group's calls
         divided by their number (not an average of the summary's averages); the count
         of a group is its number of calls, as in the calls analysis."""
-        self._aftersales_refresh()
         names = [name.split(":")[0] for name in fields or []] or list(self._fields)
         averages = [name for name in names if name in AVERAGES]
         wanted = [name for name in names if name not in AVERAGES]
         wanted += [extra for extra in ["call_count"] + [
             "%s_%s" % (name, part) for name in averages for part in ("sum", "rows")]
             if extra not in wanted]
-        # Without JIT compiling: the planner's estimates of the rows read from the calls
-        # (per dealership, lateral) are coarse, and past jit_above_cost PostgreSQL spends
-        # 100 ms compiling a query that runs in a few.
-        self.env.cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
-        jit = self.env.cr.fetchone()[0]
-        try:
-            groups = super(AftersalesCallKpi, self).read_group(
-                domain, wanted, groupby, offset=offset, limit=limit, orderby=orderby,
-                lazy=lazy)
-        finally:
-            self.env.cr.execute("SELECT set_config('jit', %s, true)", (jit,))
+        read_group = super(AftersalesCallKpi, self).read_group
+
+        def refresh_and_read():
+            self._aftersales_refresh_locked()
+            return read_group(domain, wanted, groupby, offset=offset, limit=limit,
+                              orderby=orderby, lazy=lazy)
+        groups = self._aftersales_without_jit(refresh_and_read)
         groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
         if lazy and groupby and not self.env.context.get("group_by_no_leaf"):
             count_key = "%s_count" % groupby[0].split(":")[0]
@@ -328,6 +330,11 @@ class AftersalesCallKpi(models.Model):
         meanwhile goes on without it (the view is right without it); so does a reader
         whose snapshot a concurrent refresh made out of date (the refresh is undone, not
         the request). Returns whether it refreshed."""
+        return self._aftersales_without_jit(self._aftersales_refresh_locked)
+
+    @api.model
+    def _aftersales_refresh_locked(self):
+        """``_aftersales_refresh`` (JIT compiling off)."""
         cr = self.env.cr
         cr.execute("SELECT pg_try_advisory_xact_lock("
                    "'aftersales_call_kpi_summary'::regclass::integer, 0)")
@@ -348,6 +355,19 @@ class AftersalesCallKpi(models.Model):
             _logger.info("Calls KPI: refresh left to the next reader (%s)", error.pgcode)
             return False
         return True
+
+    @api.model
+    def _aftersales_without_jit(self, function):
+        """``function()`` without PostgreSQL's JIT compiling: the planner's estimates of
+        the calls read per dealership (lateral subqueries) are coarse, and past
+        ``jit_above_cost`` it spent 100-650 ms compiling queries that run in a few (the
+        setting is put back after, for the rest of the transaction)."""
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        jit = cr.fetchone()[0]
+        result = function()
+        cr.execute("SELECT set_config('jit', %s, true)", (jit,))
+        return result
 
     @api.model
     def _aftersales_refresh_plan(self):
