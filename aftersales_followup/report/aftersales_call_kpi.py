@@ -201,7 +201,10 @@ class AftersalesCallKpi(models.Model):
         read_group = super(AftersalesCallKpi, self).read_group
 
         def refresh_and_read():
-            self._aftersales_refresh_locked()
+            # the days of the dealerships the user sees (the record rule's); the others'
+            # are refreshed by their own readers and the scheduled action
+            self._aftersales_refresh_locked(self.env["res.company"].sudo().search(
+                [("id", "child_of", self.env.user.company_id.id)]).ids)
             return read_group(domain, wanted, groupby, offset=offset, limit=limit,
                               orderby=orderby, lazy=lazy)
         groups = self._aftersales_without_jit(refresh_and_read)
@@ -297,10 +300,21 @@ class AftersalesCallKpi(models.Model):
     @api.model
     def _aftersales_calls_sql(self):
         """The calls analysis' rows (its SQL, not its view: recreating that view must not
-        drop this one), one per active call of a dealership."""
+        drop this one), one per active call of a dealership, its days told in the time
+        zone of the summary (``aftersales_call_kpi_state``, which the refresh keeps to the
+        dealership's: it is the one that tells the zone live, once per dealership and
+        refresh, instead of every query for every dealership)."""
         report = self.env["aftersales.call.report"]
+        companies = self._aftersales_companies_sql()
+        summarized = """(SELECT rc.id, rc.partner_id,
+                                COALESCE(st.tz, {tz}) AS aftersales_day_tz
+                           FROM res_company rc
+                           LEFT JOIN aftersales_call_kpi_state st ON st.company_id = rc.id
+                         OFFSET 0)""".format(
+            tz=self.env["res.company"]._aftersales_tz_live_sql("rc"))
         return "(SELECT {select} FROM {from_} WHERE {where})".format(
-            select=report._select(), from_=report._from(), where=report._where())
+            select=report._select(), from_=report._from().replace(companies, summarized),
+            where=report._where())
 
     @api.model
     def _aftersales_aggregate_sql(self, driver, condition):
@@ -333,14 +347,15 @@ class AftersalesCallKpi(models.Model):
         return self._aftersales_without_jit(self._aftersales_refresh_locked)
 
     @api.model
-    def _aftersales_refresh_locked(self):
-        """``_aftersales_refresh`` (JIT compiling off)."""
+    def _aftersales_refresh_locked(self, company_ids=None):
+        """``_aftersales_refresh`` (JIT compiling off), the days of the dealerships
+        ``company_ids`` only (default: all); the logged days of all."""
         cr = self.env.cr
         cr.execute("SELECT pg_try_advisory_xact_lock("
                    "'aftersales_call_kpi_summary'::regclass::integer, 0)")
         if not cr.fetchone()[0]:
             return False
-        rebuild, windows, logged = self._aftersales_refresh_plan()
+        rebuild, windows, logged = self._aftersales_refresh_plan(company_ids)
         if not (windows or logged):
             return True
         try:
@@ -370,18 +385,20 @@ class AftersalesCallKpi(models.Model):
         return result
 
     @api.model
-    def _aftersales_refresh_plan(self):
-        """What the refresh has to do, in one query: the dealerships seen for the first
-        time or whose time zone changed (all their past days), the windows of days that
-        became past in each dealership since its last refresh, whether days are logged."""
+    def _aftersales_refresh_plan(self, company_ids=None):
+        """What the refresh has to do, in one query: the dealerships (of ``company_ids``,
+        default all) seen for the first time or whose time zone changed (all their
+        days), the windows of days that passed in each since its last refresh, whether
+        days are logged."""
         cr = self.env.cr
         cr.execute("""
-            SELECT co.id, co.aftersales_day_tz, {today} - 1, st.last_day, st.tz,
+            SELECT co.id, co.tz, (now() AT TIME ZONE co.tz)::date - 1, st.last_day, st.tz,
                    EXISTS (SELECT 1 FROM aftersales_call_kpi_dirty)
-              FROM {companies} co
+              FROM (SELECT rc.id, {tz} AS tz FROM res_company rc
+                     WHERE %(all)s OR rc.id = ANY(%(ids)s)) co
               LEFT JOIN aftersales_call_kpi_state st ON st.company_id = co.id
-        """.format(companies=self._aftersales_companies_sql(),
-                   today=self._aftersales_today_sql("co")))
+        """.format(tz=self.env["res.company"]._aftersales_tz_live_sql("rc")),
+                   {"all": company_ids is None, "ids": list(company_ids or [])})
         rebuild, windows, logged = [], [], False
         for company_id, tz, last_day, summarized, summarized_tz, dirty in cr.fetchall():
             logged = dirty
@@ -409,6 +426,13 @@ class AftersalesCallKpi(models.Model):
             {day} > COALESCE(w.after, '-infinity'::date)
             AND {day} <= COALESCE(w.upto, 'infinity'::date)
         """
+        # the state first: the calls' days are told in its time zone
+        cr.execute("""
+            INSERT INTO aftersales_call_kpi_state (company_id, last_day, tz)
+            SELECT * FROM unnest(%s::integer[], %s::date[], %s::varchar[])
+                ON CONFLICT (company_id) DO UPDATE
+               SET last_day = EXCLUDED.last_day, tz = EXCLUDED.tz
+        """, (company_ids, last_days, zones))
         cr.execute("""
             DELETE FROM aftersales_call_kpi_summary s USING {window}
              WHERE s.company_id = w.company_id AND {bounds}
@@ -417,12 +441,6 @@ class AftersalesCallKpi(models.Model):
         cr.execute(self._aftersales_aggregate_sql(
             window, "c.company_id = w.company_id AND " + bounds.format(day="c.date_due")),
             (company_ids, after, upto))
-        cr.execute("""
-            INSERT INTO aftersales_call_kpi_state (company_id, last_day, tz)
-            SELECT * FROM unnest(%s::integer[], %s::date[], %s::varchar[])
-                ON CONFLICT (company_id) DO UPDATE
-               SET last_day = EXCLUDED.last_day, tz = EXCLUDED.tz
-        """, (company_ids, last_days, zones))
 
     @api.model
     def _aftersales_refresh_logged(self):
