@@ -333,6 +333,8 @@ class AftersalesCallKpi(models.Model):
               FROM {driver}
              CROSS JOIN LATERAL (SELECT * FROM {calls} c WHERE {condition} OFFSET 0) r
              GROUP BY {keys}
+             -- a dealership's days together in the table: a year of it is fewer pages
+             ORDER BY r.company_id, r.date_due
         """.format(columns=columns, keys=keys, sums=sums, calls=self._aftersales_calls_sql(),
                    driver=driver, condition=condition)
 
