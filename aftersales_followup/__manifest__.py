@@ -6,7 +6,7 @@
                "phone register, cases answered the same day, campaigns, letters, "
                "satisfaction surveys, inbound email, technical knowledge, training, "
                "service appointments",
-    "version": "11.0.1.4.0",
+    "version": "11.0.1.5.0",
     "category": "Sales",
     "website": "https://github.com/aftersales-suite/aftersales",
     "author": "After-sales suite contributors",
@@ -56,6 +56,7 @@
         "views/aftersales_appointment_views.xml",
         "report/aftersales_appointment_report_views.xml",
         "report/aftersales_call_report_views.xml",
+        "report/aftersales_call_kpi_views.xml",
         "report/aftersales_case_report_views.xml",
         "report/aftersales_dashboard_views.xml",
     ],

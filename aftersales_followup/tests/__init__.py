@@ -27,3 +27,4 @@ from . import test_import_templates
 from . import test_bulk_import
 from . import test_screens_lookup
 from . import test_reminder_jobs
+from . import test_call_kpi

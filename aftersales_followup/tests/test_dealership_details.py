@@ -274,7 +274,8 @@ class TestDealershipDetails(AftersalesCommon):
         self.assertIn(due_calls, crons)  # the warranty addon checks its own there
         self.assertEqual(set(crons.mapped("model_id.model")) - {
             "aftersales.call", "aftersales.need", "aftersales.customer.class",
-            "aftersales.appointment", "aftersales.campaign", "aftersales.vehicle"}, set())
+            "aftersales.appointment", "aftersales.campaign", "aftersales.vehicle",
+            "aftersales.call.kpi"}, set())
         # The manager changes when it runs, and can read its form.
         due_calls.sudo(self.supervisor).write({"interval_number": 2, "interval_type": "hours"})
         self.assertEqual(due_calls.interval_number, 2)
