@@ -64,3 +64,17 @@ def test_zh_cn_keeps_placeholders(addon):
         if entry.msgid.count("${") != entry.msgstr.count("${"):
             broken.append((entry.msgid[:60], "${"))
     assert broken == []
+
+
+@pytest.mark.parametrize("path", sorted(
+    glob.glob(os.path.join(ROOT, "*", "i18n", "*.po"))
+    + glob.glob(os.path.join(ROOT, "*", "i18n", "*.pot"))))
+def test_odoo_s_own_reader_reads_every_translation_file(path):
+    """Odoo loads the files with its own reader, stricter than polib: an entry without
+    its msgstr (left by a merge) stops the module's install or upgrade."""
+    from odoo.tools.translate import PoFile
+    with open(path, "rb") as handle:
+        entries = list(PoFile(handle))
+    assert entries, path
+    expected = len([e for e in polib.pofile(path) if not e.obsolete and e.msgid])
+    assert len(entries) >= expected, path
