@@ -1,6 +1,5 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import hashlib
 import logging
 import uuid
 from datetime import date, timedelta
@@ -14,7 +13,7 @@ from odoo.tools import plaintext2html
 from odoo.addons.queue_job.job import job
 
 from .aftersales_guarded_mixin import is_trusted
-from .job_channel import AFTERSALES_CHANNEL
+from .job_channel import AFTERSALES_CHANNEL, id_chunks
 
 _logger = logging.getLogger(__name__)
 
@@ -893,11 +892,8 @@ class AftersalesCall(models.Model):
         planning from adding a job while the first waits; a chunk run again sends nothing
         twice (a call's survey link is set once, see _aftersales_survey_eligible).
         Returns how many jobs were planned."""
-        call_ids = sorted(call_ids)
-        chunks = [call_ids[start:start + SURVEY_CHUNK]
-                  for start in range(0, len(call_ids), SURVEY_CHUNK)]
-        for number, chunk in enumerate(chunks, 1):
-            digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
+        chunks = id_chunks(call_ids, SURVEY_CHUNK)
+        for number, (chunk, digest) in enumerate(chunks, 1):
             description = _("Satisfaction surveys: part %(part)d of %(parts)d, "
                             "%(count)d calls") % {
                                 "part": number, "parts": len(chunks), "count": len(chunk)}

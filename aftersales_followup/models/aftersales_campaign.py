@@ -1,6 +1,5 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import hashlib
 import logging
 from datetime import timedelta
 
@@ -13,7 +12,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.queue_job.job import job
 
-from .job_channel import AFTERSALES_CHANNEL
+from .job_channel import AFTERSALES_CHANNEL, id_chunks
 
 _logger = logging.getLogger(__name__)
 
@@ -351,12 +350,8 @@ class AftersalesCampaign(models.Model):
         planning of the same day from adding a job while the first one waits; a chunk
         run again anyway adds nothing (see _job_campaign_letters)."""
         self.ensure_one()
-        partner_ids = sorted(partner_ids)
-        size = self._letter_chunk_size()
-        chunks = [partner_ids[start:start + size]
-                  for start in range(0, len(partner_ids), size)]
-        for number, chunk in enumerate(chunks, 1):
-            digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
+        chunks = id_chunks(partner_ids, self._letter_chunk_size())
+        for number, (chunk, digest) in enumerate(chunks, 1):
             identity = "aftersales.campaign.letters:%d:%s:%d:%s" % (
                 self.id, today, deadline_reached, digest)
             description = _("Campaign letters: %(campaign)s, part %(part)d of %(parts)d") % {

@@ -1,7 +1,5 @@
 # Copyright 2026 After-sales suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import hashlib
-
 from lxml import etree, html
 from psycopg2 import sql
 
@@ -10,7 +8,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.job import job
 
-from .job_channel import AFTERSALES_CHANNEL
+from .job_channel import AFTERSALES_CHANNEL, id_chunks
 
 # Rendering and queueing emails is done this many letters at a time: bounded memory,
 # a few statements per chunk.
@@ -414,11 +412,8 @@ class AftersalesLetter(models.Model):
         worker renders them; ``label`` names them in Job Queue > Jobs. Returns how many
         jobs were planned. A chunk's identity keeps a second planning from adding a job
         while the first waits; a chunk run again queues nothing twice."""
-        letter_ids = sorted(letter_ids)
-        chunks = [letter_ids[start:start + EMAIL_JOB_CHUNK]
-                  for start in range(0, len(letter_ids), EMAIL_JOB_CHUNK)]
-        for number, chunk in enumerate(chunks, 1):
-            digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
+        chunks = id_chunks(letter_ids, EMAIL_JOB_CHUNK)
+        for number, (chunk, digest) in enumerate(chunks, 1):
             description = _("%(label)s: part %(part)d of %(parts)d, %(count)d emails") % {
                 "label": label, "part": number, "parts": len(chunks), "count": len(chunk)}
             self.with_delay(channel=AFTERSALES_CHANNEL,

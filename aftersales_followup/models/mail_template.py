@@ -68,13 +68,14 @@ class MailTemplate(models.Model):
         remembered = {}
 
         def remember(helper, *args):
+            key = (helper, args)
             try:
-                key = (helper, args)
-                if key not in remembered:
-                    remembered[key] = helper(self.env, *args)
-                return remembered[key]
+                hash(key)
             except TypeError:  # an argument that cannot be a key (a list): not kept
                 return helper(self.env, *args)
+            if key not in remembered:
+                remembered[key] = helper(self.env, *args)
+            return remembered[key]
 
         variables = {
             "format_date": lambda date, format=False, context=None: remember(
